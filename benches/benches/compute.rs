@@ -1,0 +1,191 @@
+//! myrt against wasmi on the same guest programs, bytes and inputs, in one criterion run.
+//!
+//!     cargo bench -p myrt-benches --bench compute -- --measurement-time 3 --warm-up-time 1
+//!
+//! Every compute program is one criterion group with the functions `myrt` and `wasmi`; both
+//! engines' checksums are compared before measuring and checked on every iteration. Startup is
+//! measured as `Module::new` of a large module and store creation + instantiation of a small
+//! one. After the run, the speedups (wasmi time / myrt time) and their geometric mean are
+//! printed; `cargo run -p myrt-benches --bin report` writes them into BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, measurement::WallTime};
+use myrt_benches::myrt_runner::MyrtProgram;
+use myrt_benches::programs::{self, Program};
+use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP};
+use myrt_benches::synthetic;
+
+/// An instantiated program on wasmi, mirroring `MyrtProgram`.
+struct WasmiProgram {
+    store: wasmi::Store<()>,
+    entry: wasmi::TypedFunc<i32, i64>,
+}
+
+impl WasmiProgram {
+    fn new(engine: &wasmi::Engine, wasm: &[u8], export: &str) -> Result<Self, wasmi::Error> {
+        let module = wasmi::Module::new(engine, wasm)?;
+        let mut store = wasmi::Store::new(engine, ());
+        let instance = wasmi::Linker::new(engine).instantiate_and_start(&mut store, &module)?;
+        let entry = instance.get_typed_func::<i32, i64>(&store, export)?;
+        Ok(Self { store, entry })
+    }
+
+    fn call(&mut self, input: i32) -> Result<i64, wasmi::Error> {
+        self.entry.call(&mut self.store, input)
+    }
+}
+
+/// wasmi as its users get it, with its default lazy translation spelled out, because that is
+/// the mode myrt's `Module::new` matches (bodies validated eagerly, translated on first call).
+fn wasmi_engine() -> wasmi::Engine {
+    let mut config = wasmi::Config::default();
+    config.compilation_mode(wasmi::CompilationMode::LazyTranslation);
+    wasmi::Engine::new(&config)
+}
+
+/// Each iteration of these benchmarks takes milliseconds: a few flat samples are enough and
+/// keep the whole run short on a shared machine.
+fn configure_long_running(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(20);
+}
+
+fn bench_program(criterion: &mut Criterion, program: &Program) {
+    let wasm = program.wasm().expect("the checked-in program assembles");
+    let input = program.bench_input;
+    let mut myrt = MyrtProgram::new(&myrt_interp::Engine::default(), &wasm, program.export)
+        .unwrap_or_else(|error| panic!("{}: myrt cannot instantiate: {error}", program.name));
+    let mut wasmi = WasmiProgram::new(&wasmi_engine(), &wasm, program.export)
+        .unwrap_or_else(|error| panic!("{}: wasmi cannot instantiate: {error}", program.name));
+
+    let expected = wasmi
+        .call(input)
+        .unwrap_or_else(|error| panic!("{}: wasmi failed: {error}", program.name));
+    let actual = myrt
+        .call(input)
+        .unwrap_or_else(|error| panic!("{}: myrt failed: {error}", program.name));
+    assert_eq!(
+        actual, expected,
+        "{}({input}): myrt and wasmi disagree",
+        program.name
+    );
+
+    let mut group = criterion.benchmark_group(program.name);
+    configure_long_running(&mut group);
+    group.bench_function("myrt", |bencher| {
+        bencher.iter(|| {
+            let checksum = myrt
+                .call(black_box(input))
+                .expect("myrt ran this input before");
+            assert_eq!(
+                checksum, expected,
+                "{}: myrt's checksum changed",
+                program.name
+            );
+        })
+    });
+    group.bench_function("wasmi", |bencher| {
+        bencher.iter(|| {
+            let checksum = wasmi
+                .call(black_box(input))
+                .expect("wasmi ran this input before");
+            assert_eq!(
+                checksum, expected,
+                "{}: wasmi's checksum changed",
+                program.name
+            );
+        })
+    });
+    group.finish();
+}
+
+fn bench_module_new(criterion: &mut Criterion) {
+    let wasm = synthetic::large_module().expect("the synthetic module assembles");
+    let myrt_engine = myrt_interp::Engine::default();
+    let wasmi_engine = wasmi_engine();
+
+    let mut group = criterion.benchmark_group(MODULE_NEW_GROUP);
+    configure_long_running(&mut group);
+    group.bench_function("myrt", |bencher| {
+        bencher.iter(|| {
+            myrt_interp::Module::new(&myrt_engine, black_box(&wasm)).expect("valid module")
+        })
+    });
+    group.bench_function("wasmi", |bencher| {
+        bencher.iter(|| wasmi::Module::new(&wasmi_engine, black_box(&wasm)).expect("valid module"))
+    });
+    group.finish();
+}
+
+/// Store creation plus instantiation of the sha256 module (a memory with a data segment,
+/// eight globals, a few functions). A fresh store per iteration: instances accumulate in a
+/// store, so reusing one would measure a growing store and eventually run out of memory.
+fn bench_instantiate(criterion: &mut Criterion) {
+    let wasm = programs::SHA256
+        .wasm()
+        .expect("the checked-in program assembles");
+    let myrt_engine = myrt_interp::Engine::default();
+    let myrt_module = myrt_interp::Module::new(&myrt_engine, &wasm).expect("valid module");
+    let myrt_linker = myrt_interp::Linker::<()>::new(&myrt_engine);
+    let wasmi_engine = wasmi_engine();
+    let wasmi_module = wasmi::Module::new(&wasmi_engine, &wasm).expect("valid module");
+    let wasmi_linker = wasmi::Linker::<()>::new(&wasmi_engine);
+
+    let mut group = criterion.benchmark_group(INSTANTIATE_GROUP);
+    group.bench_function("myrt", |bencher| {
+        bencher.iter(|| {
+            let mut store = myrt_interp::Store::new(&myrt_engine, ());
+            let instance = myrt_linker
+                .instantiate(&mut store, &myrt_module)
+                .expect("instantiates");
+            black_box((store, instance))
+        })
+    });
+    group.bench_function("wasmi", |bencher| {
+        bencher.iter(|| {
+            let mut store = wasmi::Store::new(&wasmi_engine, ());
+            let instance = wasmi_linker
+                .instantiate_and_start(&mut store, &wasmi_module)
+                .expect("instantiates");
+            black_box((store, instance))
+        })
+    });
+    group.finish();
+}
+
+fn print_summary() {
+    let dir = results::criterion_dir();
+    let compute: Vec<_> = programs::ALL
+        .iter()
+        .filter_map(|p| results::load(&dir, p.name))
+        .collect();
+    let startup: Vec<_> = [MODULE_NEW_GROUP, INSTANTIATE_GROUP]
+        .into_iter()
+        .filter_map(|group| results::load(&dir, group))
+        .collect();
+    if compute.is_empty() && startup.is_empty() {
+        return;
+    }
+    println!(
+        "\nmedian times from criterion's latest results in {}:\n",
+        dir.display()
+    );
+    println!("{}", results::markdown_table(&compute, true));
+    println!("{}", results::markdown_table(&startup, false));
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    for program in &programs::ALL {
+        bench_program(&mut criterion, program);
+    }
+    bench_module_new(&mut criterion);
+    bench_instantiate(&mut criterion);
+    criterion.final_summary();
+    print_summary();
+}

@@ -1,0 +1,120 @@
+//! Writes BENCHMARKS.md at the workspace root from criterion's latest results of the `compute`
+//! benchmark, with the machine, compiler and command they were measured with.
+//!
+//!     cargo run -p myrt-benches --release --bin report [-- "<command the benchmarks were run with>"]
+
+use std::fmt::Write;
+use std::path::Path;
+use std::process::Command;
+
+use myrt_benches::programs;
+use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP};
+use myrt_benches::synthetic::{self, LARGE_MODULE_FUNCTIONS};
+
+/// The command the table is normally produced with; a different one can be given as argument.
+const DEFAULT_BENCH_COMMAND: &str =
+    "cargo bench -p myrt-benches --bench compute -- --measurement-time 3 --warm-up-time 1";
+
+/// The default command, with the target directory the results were read from when it is not
+/// the default one (criterion writes its results there).
+fn default_bench_command() -> String {
+    match std::env::var("CARGO_TARGET_DIR") {
+        Ok(target) => format!("CARGO_TARGET_DIR={target} {DEFAULT_BENCH_COMMAND}"),
+        Err(_) => DEFAULT_BENCH_COMMAND.to_string(),
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| model.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn rustc_version() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map(|version| version.trim().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn main() -> anyhow::Result<()> {
+    let command = std::env::args()
+        .nth(1)
+        .unwrap_or_else(default_bench_command);
+    let dir = results::criterion_dir();
+    let compute: Vec<_> = programs::ALL
+        .iter()
+        .filter_map(|p| results::load(&dir, p.name))
+        .collect();
+    let startup: Vec<_> = [MODULE_NEW_GROUP, INSTANTIATE_GROUP]
+        .into_iter()
+        .filter_map(|group| results::load(&dir, group))
+        .collect();
+    if compute.is_empty() && startup.is_empty() {
+        anyhow::bail!(
+            "no criterion results in {}: run the benchmarks first",
+            dir.display()
+        );
+    }
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let large_module_bytes = synthetic::large_module()?.len();
+
+    let mut report = String::from("# Benchmarks: myrt vs wasmi\n\n");
+    report.push_str(
+        "Median time of one call, measured by criterion in one run on the same wasm bytes and \
+         inputs; `wasmi / myrt` above 1 means myrt is faster. Both engines' checksums are \
+         compared before measuring and checked on every iteration. wasmi is 2.x in its default \
+         lazy-translation mode.\n\n",
+    );
+    report.push_str("## Compute\n\n");
+    report.push_str(&results::markdown_table(&compute, true));
+    let mut inputs = String::from("\nPrograms (benches/wat/) and inputs: ");
+    for (index, program) in programs::ALL.iter().enumerate() {
+        let separator = if index == 0 { "" } else { ", " };
+        let _ = write!(
+            inputs,
+            "{separator}`{}({})`",
+            program.export, program.bench_input
+        );
+    }
+    report.push_str(&inputs);
+    report.push_str(".\n\n## Startup\n\n");
+    report.push_str(&results::markdown_table(&startup, false));
+    let _ = write!(
+        report,
+        "\n`{MODULE_NEW_GROUP}`: `Module::new` (decode, validate every body, translate nothing) of \
+         a synthetic module of {LARGE_MODULE_FUNCTIONS} functions, {large_module_bytes} bytes \
+         (benches/src/synthetic.rs).  \n\
+         `{INSTANTIATE_GROUP}`: a new store plus instantiation of the sha256 module (one memory \
+         page with a data segment, eight globals).\n\n"
+    );
+    let _ = write!(
+        report,
+        "## Setup\n\n- machine: {cores} cores, {}\n- compiler: {}\n- command: `{command}`\n\
+         - then: `cargo run -p myrt-benches --release --bin report` (writes this file)\n\n\
+         The machine is a shared 2-core build machine: other work may have been running during \
+         the measurement, so differences of a few percent are noise.\n",
+        cpu_model(),
+        rustc_version()
+    );
+
+    let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("the benches crate has no parent directory"))?;
+    let path = workspace_root.join("BENCHMARKS.md");
+    std::fs::write(&path, &report)?;
+    println!("{report}\nwritten to {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! myrt's bytecode: one `Instr` enum, defined once by [`define_instr!`] from
+//! the hand-written control/memory/table rows below plus the generated rows of
+//! [`super::numeric::for_each_numeric_op!`]. The same macro generates the
+//! disassembler (`Display`), so a new instruction is one row here (or there)
+//! and one handler in the executor.
+//!
+//! Operands are frame-relative [`Slot`]s: a frame's cells are its locals
+//! (parameters first) followed by the temporaries of the wasm operand stack.
+
+use std::fmt;
+
+use super::numeric::for_each_numeric_op;
+
+/// A frame-relative cell index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slot(pub u32);
+
+/// An absolute instruction index in the function's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Target(pub u32);
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.0)
+    }
+}
+
+/// Emits the enum and its `Display` from a flat list of rows.
+macro_rules! define_instr_enum {
+    ( $( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* } )* ) => {
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub(crate) enum Instr {
+            $( $(#[doc = $doc])* $name { $($field: $ty),* }, )*
+        }
+
+        impl fmt::Display for Instr {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Instr::$name { $($field),* } => {
+                        f.write_str(stringify!($name))?;
+                        $( write!(f, " {}={}", stringify!($field), $field)?; )*
+                        Ok(())
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+macro_rules! define_instr {
+    (
+        binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
+        unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
+        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident: $sval:ty as $smem:ty; )* }
+        branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+    ) => {
+        define_instr_enum! {
+            /// `dst = src`
+            Copy { dst: Slot, src: Slot }
+            /// An i32 or f32 constant (bits).
+            Const32 { dst: Slot, value: u32 }
+            /// An i64 or f64 constant (bits).
+            Const64 { dst: Slot, value: u64 }
+            /// `dst` holds the first operand of wasm `select`: `if cond == 0 { dst = if_false }`.
+            Select { dst: Slot, cond: Slot, if_false: Slot }
+            Unreachable {}
+            Br { target: Target }
+            BrIfNez { cond: Slot, target: Target }
+            BrIfEqz { cond: Slot, target: Target }
+            /// Jumps to `br_tables[first + min(index, len - 1)]` (the last entry is the default).
+            BrTable { index: Slot, first: u32, len: u32 }
+            /// The results are already in the frame's first slots.
+            Return {}
+            /// Calls function `func` (module index space); its arguments are at `base..`,
+            /// which becomes the callee's frame and receives the results.
+            Call { func: u32, base: Slot }
+            /// Like `Call`, through `table[index]`; `site` indexes `CompiledFunc::indirect_sites`.
+            CallIndirect { index: Slot, base: Slot, site: u32 }
+            GlobalGet { dst: Slot, global: u32 }
+            GlobalSet { src: Slot, global: u32 }
+            MemorySize { dst: Slot }
+            MemoryGrow { dst: Slot, delta: Slot }
+            /// Operands (dst, value, len) in three consecutive slots from `args`.
+            MemoryFill { args: Slot }
+            /// Operands (dst, src, len) in three consecutive slots from `args`.
+            MemoryCopy { args: Slot }
+            /// Operands (dst, src, len) in three consecutive slots from `args`.
+            MemoryInit { args: Slot, data: u32 }
+            DataDrop { data: u32 }
+            TableGet { dst: Slot, index: Slot, table: u32 }
+            TableSet { index: Slot, value: Slot, table: u32 }
+            TableSize { dst: Slot, table: u32 }
+            /// Operands (init, delta) from `args`; the result replaces `init`.
+            TableGrow { args: Slot, table: u32 }
+            /// Operands (index, value, len) from `args`.
+            TableFill { args: Slot, table: u32 }
+            /// Operands (dst, src, len) from `args`.
+            TableCopy { args: Slot, dst_table: u32, src_table: u32 }
+            /// Operands (dst, src, len) from `args`.
+            TableInit { args: Slot, table: u32, elem: u32 }
+            ElemDrop { elem: u32 }
+            RefFunc { dst: Slot, func: u32 }
+            $(
+                $bname { dst: Slot, lhs: Slot, rhs: Slot }
+                $( $bimm { dst: Slot, lhs: Slot, imm: i32 } )?
+            )*
+            $( $uname { dst: Slot, src: Slot } )*
+            $( $lname { dst: Slot, addr: Slot, offset: u32 } )*
+            $( $sname { addr: Slot, value: Slot, offset: u32 } )*
+            $(
+                $brname { lhs: Slot, rhs: Slot, target: Target }
+                $brimm { lhs: Slot, imm: i32, target: Target }
+            )*
+        }
+
+        impl Instr {
+            /// The slot a single-result instruction writes, so that the translator
+            /// can retarget `op; local.set x` to write `x` directly.
+            pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    Instr::Copy { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::GlobalGet { dst, .. } => Some(dst),
+                    $(
+                        Instr::$bname { dst, .. } => Some(dst),
+                        $( Instr::$bimm { dst, .. } => Some(dst), )?
+                    )*
+                    $( Instr::$uname { dst, .. } => Some(dst), )*
+                    $( Instr::$lname { dst, .. } => Some(dst), )*
+                    _ => None,
+                }
+            }
+
+            /// The branch target, for patching forward branches.
+            pub(crate) fn target_mut(&mut self) -> Option<&mut Target> {
+                match self {
+                    Instr::Br { target }
+                    | Instr::BrIfNez { target, .. }
+                    | Instr::BrIfEqz { target, .. } => Some(target),
+                    $(
+                        Instr::$brname { target, .. } => Some(target),
+                        Instr::$brimm { target, .. } => Some(target),
+                    )*
+                    _ => None,
+                }
+            }
+
+            /// Fuses an integer comparison `cond = lhs <op> rhs` with a conditional
+            /// branch taken when the comparison is true (`negate == false`) or false.
+            pub(crate) fn fuse_branch(&self, negate: bool, target: Target) -> Option<Instr> {
+                Some(match *self {
+                    $(
+                        Instr::$cmp { lhs, rhs, .. } if negate => Instr::$negbr { lhs, rhs, target },
+                        Instr::$cmp { lhs, rhs, .. } => Instr::$brname { lhs, rhs, target },
+                        Instr::$cmpimm { lhs, imm, .. } if negate => Instr::$negbrimm { lhs, imm, target },
+                        Instr::$cmpimm { lhs, imm, .. } => Instr::$brimm { lhs, imm, target },
+                    )*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+for_each_numeric_op!(define_instr);
+
+// The executor copies instructions out of the code array on dispatch: keep them small.
+const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

@@ -1,0 +1,82 @@
+//! Snapshot tests of the translation of small functions, shown by the
+//! disassembler: a change in code generation shows up as a readable diff.
+
+use crate::{Engine, Module};
+
+fn disassemble(wat: &str, func_idx: u32) -> String {
+    let wasm = wat::parse_str(wat).expect("test wat parses");
+    let module = Module::new(&Engine::default(), &wasm).expect("test module is valid");
+    super::compiled(&module.inner, func_idx).expect("translates").to_string()
+}
+
+/// `local.get` and small constants cost no instruction, `op; local.set`
+/// writes the local directly.
+#[test]
+fn counting_loop() {
+    let got = disassemble(
+        r#"(module
+            (func (param $n i32) (result i32) (local $acc i32)
+                (block $done
+                    (loop $next
+                        (br_if $done (i32.eqz (local.get $n)))
+                        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+                        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                        (br $next)))
+                (local.get $acc)))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=2 frame=4
+   0: BrIfEqz cond=s0 target=@4
+   1: I32Add dst=s1 lhs=s1 rhs=s0
+   2: I32SubImm dst=s0 lhs=s0 imm=1
+   3: Br target=@0
+   4: Copy dst=s0 src=s1
+   5: Return
+";
+    assert_eq!(got, expected);
+}
+
+const FIB_AND_MEMORY: &str = r#"(module
+    (memory 1)
+    (func $fib (param i32) (result i32)
+        (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+            (then (local.get 0))
+            (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                           (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+    (func (param i32) (result i64)
+        (i64.store offset=8 (local.get 0) (i64.const 0x123456789))
+        (i64.load offset=8 (local.get 0))))"#;
+
+/// Compare-and-branch fusion for `if` (negated), calls whose arguments are
+/// already in place as the callee's frame.
+#[test]
+fn recursive_calls() {
+    let expected = "\
+params=1 locals=1 frame=4
+   0: BrIfI32GeSImm lhs=s0 imm=2 target=@3
+   1: Copy dst=s1 src=s0
+   2: Br target=@8
+   3: I32SubImm dst=s1 lhs=s0 imm=1
+   4: Call func=0 base=s1
+   5: I32SubImm dst=s2 lhs=s0 imm=2
+   6: Call func=0 base=s2
+   7: I32Add dst=s1 lhs=s1 rhs=s2
+   8: Copy dst=s0 src=s1
+   9: Return
+";
+    assert_eq!(disassemble(FIB_AND_MEMORY, 0), expected);
+}
+
+/// Loads and stores carry their constant offset; wide constants are materialized.
+#[test]
+fn memory_access() {
+    let expected = "\
+params=1 locals=1 frame=3
+   0: Const64 dst=s2 value=4886718345
+   1: I64Store addr=s0 value=s2 offset=8
+   2: I64Load dst=s0 addr=s0 offset=8
+   3: Return
+";
+    assert_eq!(disassemble(FIB_AND_MEMORY, 1), expected);
+}

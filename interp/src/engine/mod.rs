@@ -1,0 +1,113 @@
+//! The engine: translates wasm function bodies into myrt's bytecode and runs it.
+//!
+//! Why this design:
+//! - **Register-style bytecode over one value stack.** Every wasm value is a
+//!   64-bit cell of one `Vec<u64>`. A frame's cells are `[locals...,
+//!   temporaries...]`, and since the wasm operand stack height is known at
+//!   every point of a body, each operand is a frame-relative slot fixed at
+//!   translation time. Instructions name their slots (`I32Add { dst, lhs, rhs }`),
+//!   so the executor never pushes or pops, `local.get` and constants cost
+//!   nothing (the translator reads locals in place and folds small constants
+//!   into `...Imm` variants), and `op; local.set` writes the local directly.
+//! - **Calls without copies or native recursion.** A callee's frame starts at
+//!   the caller's argument slots, so arguments are already in place and
+//!   results land where the caller expects them. Calls push a small record on
+//!   an explicit frame stack: deep recursion traps ("call stack exhausted")
+//!   instead of overflowing the host stack.
+//! - **One definition per instruction set.** wasm operators come from
+//!   wasmparser's `Operator`; our instructions from one macro table
+//!   (`bytecode.rs` + the generated rows of `numeric.rs`), which also yields
+//!   the disassembler (`Display`), the translator's and executor's arms.
+//! - **A plain `loop { match }` dispatch**: it works in debug builds (no
+//!   reliance on tail calls) and keeps the hot state (instruction pointer,
+//!   frame base, memory 0's base and length) in locals.
+//! - **Lazy translation**: a body is translated (and validated, by driving the
+//!   validator op by op) on its first call and shared by all instances.
+//! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`.
+
+#[cfg(test)]
+mod disasm_tests;
+mod bytecode;
+mod exec;
+mod numeric;
+mod translate;
+
+use std::sync::Arc;
+
+use myrt_parser::FuncType;
+
+use crate::module::ModuleInner;
+use crate::store::entities::FuncEntity;
+use crate::{Error, Store, call_host};
+
+pub(crate) use bytecode::Instr;
+
+/// A translated function body.
+pub(crate) struct CompiledFunc {
+    pub(crate) code: Box<[Instr]>,
+    /// Targets of every `br_table`, each table's default last.
+    pub(crate) br_tables: Box<[u32]>,
+    pub(crate) indirect_sites: Box<[IndirectSite]>,
+    pub(crate) num_params: u32,
+    /// Parameters and declared locals.
+    pub(crate) num_locals: u32,
+    /// Cells the frame needs: locals, the deepest operand stack, and results.
+    pub(crate) frame_size: u32,
+}
+
+/// The static part of a `call_indirect`: which table, which signature.
+pub(crate) struct IndirectSite {
+    pub(crate) table: u32,
+    pub(crate) ty: FuncType,
+}
+
+impl std::fmt::Display for CompiledFunc {
+    /// The disassembly: one instruction per line, `br_table` targets inline.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "params={} locals={} frame={}", self.num_params, self.num_locals, self.frame_size)?;
+        for (ip, instr) in self.code.iter().enumerate() {
+            write!(f, "{ip:4}: {instr}")?;
+            if let Instr::BrTable { first, len, .. } = *instr {
+                let targets = &self.br_tables[first as usize..(first + len) as usize];
+                write!(f, " targets={targets:?}")?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// The translated body of defined function `func_idx` of `module`,
+/// translating it on first use (or eagerly, for modules that ask for it).
+pub(crate) fn compiled(module: &ModuleInner, func_idx: u32) -> Result<Arc<CompiledFunc>, Error> {
+    let defined = func_idx.checked_sub(module.parsed.num_imported_funcs);
+    let Some(cell) = defined.and_then(|d| module.code.get(d as usize)) else {
+        return Err(Error::Other(format!("function {func_idx} has no body")));
+    };
+    if let Some(compiled) = cell.get() {
+        return Ok(compiled.clone());
+    }
+    let compiled = Arc::new(translate::translate(module, func_idx)?);
+    Ok(cell.get_or_init(|| compiled).clone())
+}
+
+/// Calls store function `func` (wasm or host) with argument cells and writes
+/// result cells. Wasm-to-wasm calls never recurse on the native stack; the
+/// depth limit is the engine's `max_call_depth`, beyond which the call traps
+/// with "call stack exhausted".
+pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Error> {
+    let Some(entity) = store.inner.funcs.get(func as usize) else {
+        return Err(Error::Other(format!("function {func} does not belong to this store")));
+    };
+    let ty = entity.ty();
+    if ty.params().len() != args.len() || ty.results().len() != results.len() {
+        return Err(Error::Other(format!("wrong number of arguments or results for a function of type {ty}")));
+    }
+    if let FuncEntity::Host { host_index, .. } = *entity {
+        return call_host(store, host_index, args, results);
+    }
+    let mut executor = exec::Executor::new(store, args);
+    executor.run(func)?;
+    executor.results(results);
+    Ok(())
+}

@@ -1,0 +1,926 @@
+//! Translation of one wasm function body into bytecode, in one pass that
+//! also drives the validator.
+//!
+//! The translator mirrors the wasm operand stack at compile time. Each entry
+//! is an [`Operand`]: a value in its *canonical* slot (`num_locals +
+//! position`), or, lazily, a local or a constant that has not been copied
+//! yet. `local.get` and constants therefore emit nothing; consumers read the
+//! local's slot directly or take the constant as an immediate. A lazy entry
+//! is copied into its canonical slot ("materialized") when something could
+//! change what it refers to (`local.set` of that local, entering a block
+//! whose code might run conditionally or repeatedly), and at control-flow
+//! joins, whose values must sit in the label's canonical slots.
+
+use myrt_parser::wasmparser::{BlockType, MemArg, Operator};
+use myrt_parser::{FuncType, ValType};
+use myrt_validator::ValidationError;
+
+use super::bytecode::{Instr, Slot, Target};
+use super::numeric::{Immediate, for_each_numeric_op};
+use super::{CompiledFunc, IndirectSite};
+use crate::Error;
+use crate::module::ModuleInner;
+
+/// Locals per function (parameters included), as in other engines: frames are
+/// allocated eagerly, so a body must not be able to demand gigabytes.
+const MAX_LOCALS: u32 = 50_000;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Operand {
+    /// In its canonical slot.
+    Temp,
+    /// The current value of a local, not copied yet.
+    Local(u32),
+    /// A constant's cell, not written anywhere yet.
+    Const(u64),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A forward branch waiting for its label's position.
+enum Patch {
+    Instr(usize),
+    Table(usize),
+}
+
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand stack height below the block's parameters.
+    height: usize,
+    params: usize,
+    results: usize,
+    /// Start of a loop's body: where its branches go.
+    loop_head: u32,
+    /// Forward branches to the end of the block.
+    patches: Vec<Patch>,
+    /// An `if`'s branch to its `else` (or `end` without one).
+    else_patch: Option<usize>,
+    /// An `if`'s parameters at entry, restored for the `else` arm.
+    if_params: Vec<Operand>,
+    unreachable: bool,
+}
+
+impl Ctrl {
+    fn label_arity(&self) -> usize {
+        if self.kind == CtrlKind::Loop { self.params } else { self.results }
+    }
+}
+
+struct Translator<'a> {
+    module: &'a myrt_parser::Module,
+    code: Vec<Instr>,
+    br_tables: Vec<u32>,
+    indirect_sites: Vec<IndirectSite>,
+    stack: Vec<Operand>,
+    max_height: usize,
+    ctrls: Vec<Ctrl>,
+    num_locals: u32,
+    num_results: usize,
+    /// Position of the last bound label: the instruction before it may be
+    /// reached by a jump, so it must not be rewritten.
+    label_pos: usize,
+    /// Depth of blocks opened inside unreachable code (skipped entirely).
+    skip_depth: u32,
+    /// Offset of the operator being translated, for errors.
+    offset: usize,
+}
+
+fn invalid(offset: usize, message: impl Into<String>) -> Error {
+    Error::Invalid(ValidationError::new(offset, message))
+}
+
+fn val_type(ty: myrt_parser::wasmparser::ValType, offset: usize) -> Result<ValType, Error> {
+    use myrt_parser::wasmparser::{RefType, ValType as W};
+    Ok(match ty {
+        W::I32 => ValType::I32,
+        W::I64 => ValType::I64,
+        W::F32 => ValType::F32,
+        W::F64 => ValType::F64,
+        W::Ref(r) if r == RefType::FUNCREF => ValType::FUNCREF,
+        W::Ref(r) if r == RefType::EXTERNREF => ValType::EXTERNREF,
+        other => return Err(invalid(offset, format!("unsupported local type {other}"))),
+    })
+}
+
+/// Translates defined function `func_idx` of `module`.
+pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledFunc, Error> {
+    let parsed = &module.parsed;
+    // The validator's reader applies the 2.0 encoding rules (e.g. a zero memory index byte).
+    let (Some(body), Some(ty)) = (myrt_validator::function_body(parsed, func_idx), parsed.func_type(func_idx)) else {
+        return Err(Error::Other(format!("function {func_idx} has no body to translate")));
+    };
+    let mut validator = module.validator.func_validator(parsed, func_idx);
+
+    let num_params = ty.params().len() as u32;
+    let mut num_locals = num_params;
+    let mut locals = body.get_locals_reader().map_err(myrt_parser::DecodeError::from)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position() as usize;
+        let (count, ty) = locals.read().map_err(myrt_parser::DecodeError::from)?;
+        let ty = val_type(ty, offset)?;
+        num_locals = num_locals.checked_add(count).filter(|&n| n <= MAX_LOCALS).ok_or_else(|| invalid(offset, "too many locals"))?;
+        validator.define_locals(offset, count, ty)?;
+    }
+
+    let mut t = Translator {
+        module: parsed,
+        code: Vec::new(),
+        br_tables: Vec::new(),
+        indirect_sites: Vec::new(),
+        stack: Vec::new(),
+        max_height: 0,
+        ctrls: Vec::new(),
+        num_locals,
+        num_results: ty.results().len(),
+        label_pos: 0,
+        skip_depth: 0,
+        offset: 0,
+    };
+    t.ctrls.push(Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        params: 0,
+        results: ty.results().len(),
+        loop_head: 0,
+        patches: Vec::new(),
+        else_patch: None,
+        if_params: Vec::new(),
+        unreachable: false,
+    });
+
+    let mut ops = body.get_operators_reader().map_err(myrt_parser::DecodeError::from)?;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(myrt_parser::DecodeError::from)?;
+        t.offset = offset as usize;
+        validator.op(t.offset, &op)?;
+        if t.ctrls.is_empty() {
+            return Err(invalid(t.offset, "operators after the end of the function"));
+        }
+        t.op(&op)?;
+    }
+    let end = ops.original_position() as usize;
+    validator.finish(end)?;
+    ops.finish().map_err(myrt_parser::DecodeError::from)?;
+    if !t.ctrls.is_empty() {
+        return Err(invalid(end, "function body ends inside a block"));
+    }
+
+    let frame_size = (num_locals as usize + t.max_height).max(t.num_results);
+    Ok(CompiledFunc {
+        code: t.code.into(),
+        br_tables: t.br_tables.into(),
+        indirect_sites: t.indirect_sites.into(),
+        num_params,
+        num_locals,
+        frame_size: u32::try_from(frame_size).map_err(|_| invalid(end, "function frame too large"))?,
+    })
+}
+
+/// The generated rows: numeric operators, loads and stores.
+macro_rules! define_generated_translation {
+    (
+        binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
+        unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
+        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident: $sval:ty as $smem:ty; )* }
+        $($rest:tt)*
+    ) => {
+        impl Translator<'_> {
+            /// Translates a generated-row operator; `false` if `op` is not one.
+            fn generated_op(&mut self, op: &Operator<'_>) -> Result<bool, Error> {
+                match op {
+                    $(
+                        Operator::$bname => {
+                            $(
+                                if let Some(imm) = self.top_const().and_then(<$at as Immediate>::imm_of_cell) {
+                                    self.binary_imm(|dst, lhs| Instr::$bimm { dst, lhs, imm })?;
+                                    return Ok(true);
+                                }
+                            )?
+                            self.binary(|dst, lhs, rhs| Instr::$bname { dst, lhs, rhs })?;
+                        }
+                    )*
+                    $( Operator::$uname => self.unary(|dst, src| Instr::$uname { dst, src })?, )*
+                    $( Operator::$lname { memarg } => {
+                        let offset = self.mem_offset(memarg)?;
+                        self.unary(|dst, addr| Instr::$lname { dst, addr, offset })?;
+                    } )*
+                    $( Operator::$sname { memarg } => {
+                        let offset = self.mem_offset(memarg)?;
+                        let value = self.pop()?;
+                        let addr = self.pop()?;
+                        let pos = self.stack.len();
+                        let addr = self.use_operand(pos, addr);
+                        let value = self.use_operand(pos + 1, value);
+                        self.emit(Instr::$sname { addr, value, offset });
+                    } )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+for_each_numeric_op!(define_generated_translation);
+
+impl Translator<'_> {
+    fn canonical(&self, pos: usize) -> Slot {
+        Slot(self.num_locals + pos as u32)
+    }
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.code.len() - 1
+    }
+
+    fn here(&self) -> Target {
+        Target(self.code.len() as u32)
+    }
+
+    fn bind_label(&mut self) {
+        self.label_pos = self.code.len();
+    }
+
+    fn push(&mut self, operand: Operand) {
+        self.stack.push(operand);
+        self.max_height = self.max_height.max(self.stack.len());
+    }
+
+    fn ctrl(&self) -> &Ctrl {
+        // The function's own frame is pushed first and `translate` stops at its `end`.
+        &self.ctrls[self.ctrls.len() - 1]
+    }
+
+    fn pop(&mut self) -> Result<Operand, Error> {
+        if self.stack.len() <= self.ctrl().height {
+            return Err(invalid(self.offset, "type mismatch: operand stack underflow"));
+        }
+        self.stack.pop().ok_or_else(|| invalid(self.offset, "operand stack underflow"))
+    }
+
+    /// Checks that the top `n` operands belong to the current block.
+    fn check_available(&self, n: usize) -> Result<(), Error> {
+        if self.stack.len() < self.ctrl().height + n {
+            return Err(invalid(self.offset, "type mismatch: operand stack underflow"));
+        }
+        Ok(())
+    }
+
+    fn top_const(&self) -> Option<u64> {
+        match self.stack.last() {
+            Some(&Operand::Const(cell)) if self.stack.len() > self.ctrl().height => Some(cell),
+            _ => None,
+        }
+    }
+
+    /// Writes `operand` into `dst` (nothing if it is already there).
+    fn write_operand(&mut self, dst: Slot, pos: usize, operand: Operand) {
+        let instr = match operand {
+            Operand::Temp if self.canonical(pos) == dst => return,
+            Operand::Temp => Instr::Copy { dst, src: self.canonical(pos) },
+            Operand::Local(local) if Slot(local) == dst => return,
+            Operand::Local(local) => Instr::Copy { dst, src: Slot(local) },
+            Operand::Const(value) => match u32::try_from(value) {
+                Ok(value) => Instr::Const32 { dst, value },
+                Err(_) => Instr::Const64 { dst, value },
+            },
+        };
+        self.emit(instr);
+    }
+
+    /// The slot to read a popped operand (at `pos`) from; constants are written
+    /// to their canonical slot first.
+    fn use_operand(&mut self, pos: usize, operand: Operand) -> Slot {
+        match operand {
+            Operand::Local(local) => Slot(local),
+            Operand::Temp => self.canonical(pos),
+            Operand::Const(_) => {
+                let dst = self.canonical(pos);
+                self.write_operand(dst, pos, operand);
+                dst
+            }
+        }
+    }
+
+    fn materialize(&mut self, pos: usize) {
+        let operand = self.stack[pos];
+        if operand != Operand::Temp {
+            let dst = self.canonical(pos);
+            self.write_operand(dst, pos, operand);
+            self.stack[pos] = Operand::Temp;
+        }
+    }
+
+    fn materialize_top(&mut self, n: usize) {
+        for pos in self.stack.len() - n..self.stack.len() {
+            self.materialize(pos);
+        }
+    }
+
+    /// Lazy locals must not cross into code that runs conditionally or
+    /// repeatedly: a `local.set` there would materialize them on one path only.
+    fn materialize_locals(&mut self) {
+        for pos in 0..self.stack.len() {
+            if matches!(self.stack[pos], Operand::Local(_)) {
+                self.materialize(pos);
+            }
+        }
+    }
+
+    fn binary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Instr) -> Result<(), Error> {
+        let rhs = self.pop()?;
+        let lhs = self.pop()?;
+        let pos = self.stack.len();
+        let rhs = self.use_operand(pos + 1, rhs);
+        let lhs = self.use_operand(pos, lhs);
+        self.emit(make(self.canonical(pos), lhs, rhs));
+        self.push(Operand::Temp);
+        Ok(())
+    }
+
+    fn binary_imm(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) -> Result<(), Error> {
+        self.pop()?;
+        let lhs = self.pop()?;
+        let pos = self.stack.len();
+        let lhs = self.use_operand(pos, lhs);
+        self.emit(make(self.canonical(pos), lhs));
+        self.push(Operand::Temp);
+        Ok(())
+    }
+
+    fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) -> Result<(), Error> {
+        let src = self.pop()?;
+        let pos = self.stack.len();
+        let src = self.use_operand(pos, src);
+        self.emit(make(self.canonical(pos), src));
+        self.push(Operand::Temp);
+        Ok(())
+    }
+
+    /// Pops `n` operands that an instruction takes in consecutive slots; returns the first.
+    fn pop_consecutive(&mut self, n: usize) -> Result<Slot, Error> {
+        self.check_available(n)?;
+        self.materialize_top(n);
+        let pos = self.stack.len() - n;
+        self.stack.truncate(pos);
+        Ok(self.canonical(pos))
+    }
+
+    fn mem_offset(&self, memarg: &MemArg) -> Result<u32, Error> {
+        if memarg.memory != 0 {
+            return Err(invalid(self.offset, format!("unknown memory {}", memarg.memory)));
+        }
+        u32::try_from(memarg.offset).map_err(|_| invalid(self.offset, "offset out of range for a 32-bit memory"))
+    }
+
+    fn block_arity(&self, ty: BlockType) -> Result<(usize, usize), Error> {
+        Ok(match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(idx) => {
+                let ty = self.module.types.get(idx as usize).ok_or_else(|| invalid(self.offset, format!("unknown type {idx}")))?;
+                (ty.params().len(), ty.results().len())
+            }
+        })
+    }
+
+    fn func_type(&self, func: u32) -> Result<&FuncType, Error> {
+        self.module.func_type(func).ok_or_else(|| invalid(self.offset, format!("unknown function {func}")))
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, params: usize, results: usize) {
+        self.ctrls.push(Ctrl {
+            kind,
+            height: self.stack.len() - params,
+            params,
+            results,
+            loop_head: self.code.len() as u32,
+            patches: Vec::new(),
+            else_patch: None,
+            if_params: Vec::new(),
+            unreachable: false,
+        });
+    }
+
+    fn set_unreachable(&mut self) {
+        let last = self.ctrls.len() - 1;
+        self.ctrls[last].unreachable = true;
+    }
+
+    fn label(&self, depth: u32) -> Result<usize, Error> {
+        let depth = depth as usize;
+        if depth >= self.ctrls.len() {
+            return Err(invalid(self.offset, format!("unknown label {depth}")));
+        }
+        Ok(self.ctrls.len() - 1 - depth)
+    }
+
+    /// Whether branching to `ctrl` needs more than a jump (copies or a return).
+    fn branch_needs_moves(&self, ctrl: usize) -> bool {
+        let target = &self.ctrls[ctrl];
+        if target.kind == CtrlKind::Func {
+            return true;
+        }
+        let arity = target.label_arity();
+        let first = self.stack.len() - arity;
+        first != target.height || self.stack[first..].iter().any(|&o| o != Operand::Temp)
+    }
+
+    /// Emits a jump to label `ctrl`, to be patched if forward.
+    fn jump_to(&mut self, ctrl: usize, make: impl FnOnce(Target) -> Instr) {
+        let target = &self.ctrls[ctrl];
+        if target.kind == CtrlKind::Loop {
+            let head = Target(target.loop_head);
+            self.emit(make(head));
+        } else {
+            let at = self.emit(make(Target(u32::MAX)));
+            self.ctrls[ctrl].patches.push(Patch::Instr(at));
+        }
+    }
+
+    /// Moves the branch values to label `ctrl`'s slots and jumps (or returns).
+    fn branch_with_moves(&mut self, ctrl: usize) {
+        if self.ctrls[ctrl].kind == CtrlKind::Func {
+            self.return_sequence();
+            return;
+        }
+        let arity = self.ctrls[ctrl].label_arity();
+        let height = self.ctrls[ctrl].height;
+        let first = self.stack.len() - arity;
+        // Sources are locals or canonical slots at or above their targets, so
+        // copying in order never overwrites a source still to be read.
+        for i in 0..arity {
+            let dst = self.canonical(height + i);
+            self.write_operand(dst, first + i, self.stack[first + i]);
+        }
+        self.jump_to(ctrl, |target| Instr::Br { target });
+    }
+
+    /// Moves the function's results into its first slots and returns.
+    fn return_sequence(&mut self) {
+        let n = self.num_results;
+        let first = self.stack.len() - n;
+        if n == 1 && self.stack[first] == Operand::Temp && self.retarget_last(first, Slot(0)) {
+            self.emit(Instr::Return {});
+            return;
+        }
+        // A lazy local among the first `n` slots could be overwritten by an
+        // earlier result before it is read: copy such locals away first.
+        for pos in first..self.stack.len() {
+            if matches!(self.stack[pos], Operand::Local(local) if (local as usize) < n) {
+                let dst = self.canonical(pos);
+                self.write_operand(dst, pos, self.stack[pos]);
+            }
+        }
+        for i in 0..n {
+            let pos = first + i;
+            let operand = match self.stack[pos] {
+                Operand::Local(local) if (local as usize) < n => Operand::Temp,
+                other => other,
+            };
+            self.write_operand(Slot(i as u32), pos, operand);
+        }
+        self.emit(Instr::Return {});
+    }
+
+    /// If the last instruction computed the value at `pos` (a temporary) and
+    /// no jump lands after it, makes it write `dst` instead.
+    fn retarget_last(&mut self, pos: usize, dst: Slot) -> bool {
+        if self.code.len() <= self.label_pos {
+            return false;
+        }
+        let canonical = self.canonical(pos);
+        match self.code.last_mut().and_then(Instr::result_slot_mut) {
+            Some(slot) if *slot == canonical => {
+                *slot = dst;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// If the last instruction computed `cond` (at the top) by an integer
+    /// comparison, removes it and returns the fused compare-and-branch.
+    fn take_fusable_compare(&mut self, cond_pos: usize, negate: bool) -> Option<Instr> {
+        if self.code.len() <= self.label_pos {
+            return None;
+        }
+        let mut last = *self.code.last()?;
+        if last.result_slot_mut().copied() != Some(self.canonical(cond_pos)) {
+            return None;
+        }
+        let fused = match last {
+            Instr::I32Eqz { src, .. } => {
+                let target = Target(u32::MAX);
+                if negate { Instr::BrIfNez { cond: src, target } } else { Instr::BrIfEqz { cond: src, target } }
+            }
+            _ => last.fuse_branch(negate, Target(u32::MAX))?,
+        };
+        self.code.pop();
+        Some(fused)
+    }
+
+    /// Pops a branch condition and returns the conditional jump taken when it
+    /// is true (`negate == false`) or false, with a placeholder target.
+    fn conditional_jump(&mut self, negate: bool) -> Result<Instr, Error> {
+        let cond = self.pop()?;
+        let pos = self.stack.len();
+        if cond == Operand::Temp
+            && let Some(fused) = self.take_fusable_compare(pos, negate)
+        {
+            return Ok(fused);
+        }
+        let cond = self.use_operand(pos, cond);
+        let target = Target(u32::MAX);
+        Ok(if negate { Instr::BrIfEqz { cond, target } } else { Instr::BrIfNez { cond, target } })
+    }
+
+    fn with_target(mut instr: Instr, target: Target) -> Instr {
+        if let Some(t) = instr.target_mut() {
+            *t = target;
+        }
+        instr
+    }
+
+    fn patch(&mut self, patch: Patch, target: Target) {
+        match patch {
+            Patch::Instr(at) => {
+                if let Some(t) = self.code[at].target_mut() {
+                    *t = target;
+                }
+            }
+            Patch::Table(at) => self.br_tables[at] = target.0,
+        }
+    }
+
+    fn set_local(&mut self, local: u32, value: Operand) -> Result<(), Error> {
+        if local >= self.num_locals {
+            return Err(invalid(self.offset, format!("unknown local {local}")));
+        }
+        let pos = self.stack.len();
+        let pending = self.stack.iter().any(|&o| o == Operand::Local(local));
+        if value == Operand::Temp && !pending && self.retarget_last(pos, Slot(local)) {
+            return Ok(());
+        }
+        if pending {
+            for p in 0..self.stack.len() {
+                if self.stack[p] == Operand::Local(local) {
+                    self.materialize(p);
+                }
+            }
+        }
+        self.write_operand(Slot(local), pos, value);
+        Ok(())
+    }
+
+    fn op(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+        if self.ctrl().unreachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.skip_depth += 1;
+                    return Ok(());
+                }
+                Operator::End | Operator::Else if self.skip_depth > 0 => {
+                    if matches!(op, Operator::End) {
+                        self.skip_depth -= 1;
+                    }
+                    return Ok(());
+                }
+                Operator::End | Operator::Else => {}
+                _ => return Ok(()),
+            }
+        }
+        if self.generated_op(op)? {
+            return Ok(());
+        }
+        match *op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.emit(Instr::Unreachable {});
+                self.set_unreachable();
+            }
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                self.check_available(params)?;
+                self.materialize_locals();
+                self.push_ctrl(CtrlKind::Block, params, results);
+            }
+            Operator::Loop { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                self.check_available(params)?;
+                self.materialize_locals();
+                self.materialize_top(params);
+                self.bind_label();
+                self.push_ctrl(CtrlKind::Loop, params, results);
+            }
+            Operator::If { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                self.check_available(params + 1)?;
+                let jump = self.conditional_jump(true)?;
+                self.materialize_locals();
+                self.materialize_top(params);
+                let at = self.emit(jump);
+                self.push_ctrl(CtrlKind::If, params, results);
+                let last = self.ctrls.len() - 1;
+                self.ctrls[last].else_patch = Some(at);
+                self.ctrls[last].if_params = self.stack[self.stack.len() - params..].to_vec();
+            }
+            Operator::Else => {
+                let last = self.ctrls.len() - 1;
+                if self.ctrls[last].kind != CtrlKind::If {
+                    return Err(invalid(self.offset, "else without if"));
+                }
+                if !self.ctrls[last].unreachable {
+                    self.end_values(last)?;
+                    let at = self.emit(Instr::Br { target: Target(u32::MAX) });
+                    self.ctrls[last].patches.push(Patch::Instr(at));
+                }
+                if let Some(at) = self.ctrls[last].else_patch.take() {
+                    let here = self.here();
+                    self.patch(Patch::Instr(at), here);
+                }
+                self.bind_label();
+                let ctrl = &mut self.ctrls[last];
+                ctrl.kind = CtrlKind::Else;
+                ctrl.unreachable = false;
+                let height = ctrl.height;
+                let params = std::mem::take(&mut ctrl.if_params);
+                self.stack.truncate(height);
+                self.stack.extend(params);
+            }
+            Operator::End => self.end()?,
+            Operator::Br { relative_depth } => {
+                let ctrl = self.label(relative_depth)?;
+                self.check_available(self.ctrls[ctrl].label_arity())?;
+                self.branch_with_moves(ctrl);
+                self.set_unreachable();
+            }
+            Operator::BrIf { relative_depth } => {
+                let ctrl = self.label(relative_depth)?;
+                self.check_available(self.ctrls[ctrl].label_arity() + 1)?;
+                let cond_top = self.stack.len() - 1;
+                // Decide with the condition popped: the values are below it.
+                let cond = self.stack.pop().unwrap_or(Operand::Temp);
+                let needs_moves = self.branch_needs_moves(ctrl);
+                self.stack.push(cond);
+                debug_assert_eq!(self.stack.len() - 1, cond_top);
+                if needs_moves {
+                    let skip = self.conditional_jump(true)?;
+                    let at = self.emit(skip);
+                    self.branch_with_moves(ctrl);
+                    let here = self.here();
+                    self.patch(Patch::Instr(at), here);
+                    self.bind_label();
+                } else {
+                    let jump = self.conditional_jump(false)?;
+                    self.jump_to(ctrl, |target| Self::with_target(jump, target));
+                }
+            }
+            Operator::BrTable { ref targets } => {
+                let index = self.pop()?;
+                let pos = self.stack.len();
+                let index = self.use_operand(pos, index);
+                let mut depths = Vec::new();
+                for depth in targets.targets() {
+                    depths.push(depth.map_err(myrt_parser::DecodeError::from)?);
+                }
+                depths.push(targets.default());
+                let first = self.br_tables.len();
+                self.emit(Instr::BrTable { index, first: first as u32, len: depths.len() as u32 });
+                let mut pads = Vec::new();
+                for (i, &depth) in depths.iter().enumerate() {
+                    let ctrl = self.label(depth)?;
+                    self.check_available(self.ctrls[ctrl].label_arity())?;
+                    self.br_tables.push(u32::MAX);
+                    if self.branch_needs_moves(ctrl) {
+                        pads.push((first + i, ctrl));
+                    } else if self.ctrls[ctrl].kind == CtrlKind::Loop {
+                        self.br_tables[first + i] = self.ctrls[ctrl].loop_head;
+                    } else {
+                        self.ctrls[ctrl].patches.push(Patch::Table(first + i));
+                    }
+                }
+                for (entry, ctrl) in pads {
+                    self.br_tables[entry] = self.code.len() as u32;
+                    self.branch_with_moves(ctrl);
+                }
+                self.set_unreachable();
+            }
+            Operator::Return => {
+                self.check_available(self.num_results)?;
+                self.return_sequence();
+                self.set_unreachable();
+            }
+            Operator::Call { function_index } => {
+                let ty = self.func_type(function_index)?;
+                let (params, results) = (ty.params().len(), ty.results().len());
+                let base = self.pop_consecutive(params)?;
+                self.emit(Instr::Call { func: function_index, base });
+                for _ in 0..results {
+                    self.push(Operand::Temp);
+                }
+            }
+            Operator::CallIndirect { type_index, table_index } => {
+                let ty = self
+                    .module
+                    .types
+                    .get(type_index as usize)
+                    .ok_or_else(|| invalid(self.offset, format!("unknown type {type_index}")))?
+                    .clone();
+                let (params, results) = (ty.params().len(), ty.results().len());
+                let index = self.pop()?;
+                let index_pos = self.stack.len();
+                // Read the index before the arguments' slots become the callee's frame.
+                let index = self.use_operand(index_pos, index);
+                let base = self.pop_consecutive(params)?;
+                let site = self.indirect_sites.len() as u32;
+                self.indirect_sites.push(IndirectSite { table: table_index, ty });
+                self.emit(Instr::CallIndirect { index, base, site });
+                for _ in 0..results {
+                    self.push(Operand::Temp);
+                }
+            }
+            Operator::Drop => {
+                self.pop()?;
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop()?;
+                let if_false = self.pop()?;
+                let if_true = self.pop()?;
+                let pos = self.stack.len();
+                let dst = self.canonical(pos);
+                self.write_operand(dst, pos, if_true);
+                let if_false = self.use_operand(pos + 1, if_false);
+                let cond = self.use_operand(pos + 2, cond);
+                self.emit(Instr::Select { dst, cond, if_false });
+                self.push(Operand::Temp);
+            }
+            Operator::LocalGet { local_index } => {
+                if local_index >= self.num_locals {
+                    return Err(invalid(self.offset, format!("unknown local {local_index}")));
+                }
+                self.push(Operand::Local(local_index));
+            }
+            Operator::LocalSet { local_index } => {
+                let value = self.pop()?;
+                self.set_local(local_index, value)?;
+            }
+            Operator::LocalTee { local_index } => {
+                let value = self.pop()?;
+                self.set_local(local_index, value)?;
+                self.push(Operand::Local(local_index));
+            }
+            Operator::GlobalGet { global_index } => {
+                let dst = self.canonical(self.stack.len());
+                self.emit(Instr::GlobalGet { dst, global: global_index });
+                self.push(Operand::Temp);
+            }
+            Operator::GlobalSet { global_index } => {
+                let value = self.pop()?;
+                let src = self.use_operand(self.stack.len(), value);
+                self.emit(Instr::GlobalSet { src, global: global_index });
+            }
+            Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
+            Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
+            Operator::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
+            Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
+            Operator::RefNull { .. } => self.push(Operand::Const(crate::store::entities::NULL_REF)),
+            Operator::RefFunc { function_index } => {
+                let dst = self.canonical(self.stack.len());
+                self.emit(Instr::RefFunc { dst, func: function_index });
+                self.push(Operand::Temp);
+            }
+            Operator::MemorySize { mem } => {
+                self.check_memory(mem)?;
+                let dst = self.canonical(self.stack.len());
+                self.emit(Instr::MemorySize { dst });
+                self.push(Operand::Temp);
+            }
+            Operator::MemoryGrow { mem } => {
+                self.check_memory(mem)?;
+                self.unary(|dst, delta| Instr::MemoryGrow { dst, delta })?;
+            }
+            Operator::MemoryFill { mem } => {
+                self.check_memory(mem)?;
+                let args = self.pop_consecutive(3)?;
+                self.emit(Instr::MemoryFill { args });
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                self.check_memory(dst_mem)?;
+                self.check_memory(src_mem)?;
+                let args = self.pop_consecutive(3)?;
+                self.emit(Instr::MemoryCopy { args });
+            }
+            Operator::MemoryInit { data_index, mem } => {
+                self.check_memory(mem)?;
+                let args = self.pop_consecutive(3)?;
+                self.emit(Instr::MemoryInit { args, data: data_index });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop { data: data_index });
+            }
+            Operator::TableGet { table } => self.unary(|dst, index| Instr::TableGet { dst, index, table })?,
+            Operator::TableSet { table } => {
+                let value = self.pop()?;
+                let index = self.pop()?;
+                let pos = self.stack.len();
+                let index = self.use_operand(pos, index);
+                let value = self.use_operand(pos + 1, value);
+                self.emit(Instr::TableSet { index, value, table });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.canonical(self.stack.len());
+                self.emit(Instr::TableSize { dst, table });
+                self.push(Operand::Temp);
+            }
+            Operator::TableGrow { table } => {
+                let args = self.pop_consecutive(2)?;
+                self.emit(Instr::TableGrow { args, table });
+                self.push(Operand::Temp);
+            }
+            Operator::TableFill { table } => {
+                let args = self.pop_consecutive(3)?;
+                self.emit(Instr::TableFill { args, table });
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let args = self.pop_consecutive(3)?;
+                self.emit(Instr::TableCopy { args, dst_table, src_table });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let args = self.pop_consecutive(3)?;
+                self.emit(Instr::TableInit { args, table, elem: elem_index });
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop { elem: elem_index });
+            }
+            ref other => {
+                return Err(invalid(self.offset, format!("unsupported operator {other:?}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_memory(&self, mem: u32) -> Result<(), Error> {
+        if mem != 0 {
+            return Err(invalid(self.offset, format!("unknown memory {mem}")));
+        }
+        Ok(())
+    }
+
+    /// Puts a block's results into its label's slots at its end (or `else`).
+    fn end_values(&mut self, ctrl: usize) -> Result<(), Error> {
+        let results = self.ctrls[ctrl].results;
+        if self.stack.len() != self.ctrls[ctrl].height + results {
+            return Err(invalid(self.offset, "type mismatch: wrong number of values at the end of a block"));
+        }
+        self.materialize_top(results);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), Error> {
+        let last = self.ctrls.len() - 1;
+        let reachable = !self.ctrls[last].unreachable;
+        if self.ctrls[last].kind == CtrlKind::Func {
+            if reachable {
+                if self.stack.len() != self.num_results {
+                    return Err(invalid(self.offset, "type mismatch: wrong number of results"));
+                }
+                self.return_sequence();
+            }
+            let ctrl = self.ctrls.pop().map(|c| c.patches).unwrap_or_default();
+            // Branches to the function's label are returns; none is left to patch.
+            debug_assert!(ctrl.is_empty());
+            return Ok(());
+        }
+        if reachable {
+            self.end_values(last)?;
+        }
+        let Some(ctrl) = self.ctrls.pop() else { return Ok(()) };
+        if ctrl.kind == CtrlKind::If && ctrl.params != ctrl.results {
+            return Err(invalid(self.offset, "type mismatch: if without else must not change the stack"));
+        }
+        let here = self.here();
+        let has_label = !ctrl.patches.is_empty() || ctrl.else_patch.is_some();
+        if let Some(at) = ctrl.else_patch {
+            self.patch(Patch::Instr(at), here);
+        }
+        for patch in ctrl.patches {
+            self.patch(patch, here);
+        }
+        if has_label {
+            self.bind_label();
+        }
+        self.stack.truncate(ctrl.height);
+        for _ in 0..ctrl.results {
+            self.push(Operand::Temp);
+        }
+        Ok(())
+    }
+}

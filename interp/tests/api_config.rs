@@ -1,0 +1,37 @@
+//! Engine configuration through the public API.
+
+use myrt_interp::{Config, Engine, Error, Linker, Module, Store, TrapCode};
+
+const RECURSE: &str = r#"(module
+    (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+            (then (i32.const 0))
+            (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
+
+#[test]
+fn call_depth_is_limited_by_the_config() {
+    let engine = Engine::new(Config::new().max_call_depth(100));
+    let module = Module::new(&engine, &wat::parse_str(RECURSE).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
+    assert_eq!(down.call(&mut store, 50).unwrap(), 50);
+    let err = down.call(&mut store, 1000).unwrap_err();
+    assert_eq!(err.as_trap().map(|t| t.code), Some(TrapCode::StackOverflow));
+    assert!(err.to_string().starts_with("call stack exhausted"), "{err}");
+    // The store stays usable after a trap.
+    assert_eq!(down.call(&mut store, 3).unwrap(), 3);
+}
+
+#[test]
+fn eager_translation_validates_and_translates_at_load() {
+    let engine = Engine::new(Config::new().lazy_translation(false));
+    let module = Module::new(&engine, &wat::parse_str(RECURSE).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
+    assert_eq!(down.call(&mut store, 7).unwrap(), 7);
+
+    let invalid = wat::parse_str("(module (func (drop)))").unwrap();
+    assert!(matches!(Module::new(&engine, &invalid), Err(Error::Invalid(_))));
+}

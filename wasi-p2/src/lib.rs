@@ -1,0 +1,1 @@
+//! WASI 0.2 host interfaces. Empty until the WASI issue lands.
