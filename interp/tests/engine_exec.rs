@@ -4,9 +4,12 @@
 use myrt_interp::{Config, Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
 
 fn instantiate_with(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
-    let module = Module::new(engine, &wat::parse_str(wat).expect("test wat parses")).expect("test module is valid");
+    let module = Module::new(engine, &wat::parse_str(wat).expect("test wat parses"))
+        .expect("test module is valid");
     let mut store = Store::new(engine, ());
-    let instance = Linker::new(engine).instantiate(&mut store, &module).expect("instantiates");
+    let instance = Linker::new(engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
     (store, instance)
 }
 
@@ -64,7 +67,9 @@ fn iterative_loops_and_locals() {
     assert_eq!(sum.call(&mut store, 100).unwrap(), 5050);
     let fac = instance.get_typed_func::<i32, i32>(&store, "fac").unwrap();
     assert_eq!(fac.call(&mut store, 10).unwrap(), 3628800);
-    let swap = instance.get_typed_func::<(i32, i32), (i32, i32)>(&store, "swap").unwrap();
+    let swap = instance
+        .get_typed_func::<(i32, i32), (i32, i32)>(&store, "swap")
+        .unwrap();
     assert_eq!(swap.call(&mut store, (1, 2)).unwrap(), (2, 1));
 }
 
@@ -97,17 +102,25 @@ fn br_table_and_multi_value_blocks() {
             (func (export "select") (param i32) (result i64)
                 (select (i64.const 11) (i64.const 22) (local.get 0))))"#,
     );
-    let classify = instance.get_typed_func::<i32, i32>(&store, "classify").unwrap();
-    let got: Vec<i32> = (0..5).map(|i| classify.call(&mut store, i).unwrap()).collect();
+    let classify = instance
+        .get_typed_func::<i32, i32>(&store, "classify")
+        .unwrap();
+    let got: Vec<i32> = (0..5)
+        .map(|i| classify.call(&mut store, i).unwrap())
+        .collect();
     assert_eq!(got, [100, 101, 102, 999, 999]);
     let pick = instance.get_typed_func::<i32, i32>(&store, "pick").unwrap();
     assert_eq!(pick.call(&mut store, 0).unwrap(), 8);
     assert_eq!(pick.call(&mut store, 1).unwrap(), 7);
     assert_eq!(pick.call(&mut store, 5).unwrap(), 7);
-    let select = instance.get_typed_func::<i32, i64>(&store, "select").unwrap();
+    let select = instance
+        .get_typed_func::<i32, i64>(&store, "select")
+        .unwrap();
     assert_eq!(select.call(&mut store, 1).unwrap(), 11);
     assert_eq!(select.call(&mut store, 0).unwrap(), 22);
-    let divmod = instance.get_typed_func::<(i32, i32), (i32, i32)>(&store, "divmod").unwrap();
+    let divmod = instance
+        .get_typed_func::<(i32, i32), (i32, i32)>(&store, "divmod")
+        .unwrap();
     assert_eq!(divmod.call(&mut store, (17, 5)).unwrap(), (3, 2));
 }
 
@@ -122,7 +135,9 @@ fn loop_with_block_params() {
                     (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
                     (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))))"#,
     );
-    let count = instance.get_typed_func::<i32, i32>(&store, "count").unwrap();
+    let count = instance
+        .get_typed_func::<i32, i32>(&store, "count")
+        .unwrap();
     assert_eq!(count.call(&mut store, 4).unwrap(), 10);
 }
 
@@ -147,22 +162,44 @@ fn memory_loads_stores_and_bulk_ops() {
                 (i32.add (i32.load (i32.const 102)) (i32.load16_u (i32.const 200))))
             (func (export "init-dropped") (memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))))"#,
     );
-    let roundtrip = instance.get_typed_func::<(i32, i64), i64>(&store, "roundtrip").unwrap();
-    assert_eq!(roundtrip.call(&mut store, (0, 0xff00_0000_0000_0005u64 as i64)).unwrap(), 5 - 1);
+    let roundtrip = instance
+        .get_typed_func::<(i32, i64), i64>(&store, "roundtrip")
+        .unwrap();
+    assert_eq!(
+        roundtrip
+            .call(&mut store, (0, 0xff00_0000_0000_0005u64 as i64))
+            .unwrap(),
+        5 - 1
+    );
     let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
     assert_eq!(load.call(&mut store, 65532).unwrap(), 0);
-    assert_eq!(trap_code(load.call(&mut store, 65533).unwrap_err()), TrapCode::MemoryOutOfBounds);
-    assert_eq!(trap_code(load.call(&mut store, -1).unwrap_err()), TrapCode::MemoryOutOfBounds);
+    assert_eq!(
+        trap_code(load.call(&mut store, 65533).unwrap_err()),
+        TrapCode::MemoryOutOfBounds
+    );
+    assert_eq!(
+        trap_code(load.call(&mut store, -1).unwrap_err()),
+        TrapCode::MemoryOutOfBounds
+    );
     let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
     let size = instance.get_typed_func::<(), i32>(&store, "size").unwrap();
     assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
     assert_eq!(size.call(&mut store, ()).unwrap(), 2);
-    assert_eq!(load.call(&mut store, 65533).unwrap(), 0, "grown memory is readable");
+    assert_eq!(
+        load.call(&mut store, 65533).unwrap(),
+        0,
+        "grown memory is readable"
+    );
     assert_eq!(grow.call(&mut store, 2).unwrap(), -1, "beyond the maximum");
     let bulk = instance.get_typed_func::<(), i32>(&store, "bulk").unwrap();
     assert_eq!(bulk.call(&mut store, ()).unwrap(), 0x0403_0201 + 0xffff);
-    let init_dropped = instance.get_typed_func::<(), ()>(&store, "init-dropped").unwrap();
-    assert_eq!(trap_code(init_dropped.call(&mut store, ()).unwrap_err()), TrapCode::MemoryOutOfBounds);
+    let init_dropped = instance
+        .get_typed_func::<(), ()>(&store, "init-dropped")
+        .unwrap();
+    assert_eq!(
+        trap_code(init_dropped.call(&mut store, ()).unwrap_err()),
+        TrapCode::MemoryOutOfBounds
+    );
 }
 
 #[test]
@@ -177,24 +214,51 @@ fn numeric_traps_and_float_semantics() {
             (func (export "nearest") (param f64) (result f64) (f64.nearest (local.get 0)))
             (func (export "shl") (param i64) (result i64) (i64.shl (local.get 0) (i64.const 65))))"#,
     );
-    let div = instance.get_typed_func::<(i32, i32), i32>(&store, "div").unwrap();
+    let div = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "div")
+        .unwrap();
     assert_eq!(div.call(&mut store, (-7, 2)).unwrap(), -3);
-    assert_eq!(trap_code(div.call(&mut store, (1, 0)).unwrap_err()), TrapCode::IntegerDivisionByZero);
-    assert_eq!(trap_code(div.call(&mut store, (i32::MIN, -1)).unwrap_err()), TrapCode::IntegerOverflow);
-    let rem = instance.get_typed_func::<(i32, i32), i32>(&store, "rem").unwrap();
+    assert_eq!(
+        trap_code(div.call(&mut store, (1, 0)).unwrap_err()),
+        TrapCode::IntegerDivisionByZero
+    );
+    assert_eq!(
+        trap_code(div.call(&mut store, (i32::MIN, -1)).unwrap_err()),
+        TrapCode::IntegerOverflow
+    );
+    let rem = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "rem")
+        .unwrap();
     assert_eq!(rem.call(&mut store, (i32::MIN, -1)).unwrap(), 0);
-    let trunc = instance.get_typed_func::<f64, i32>(&store, "trunc").unwrap();
+    let trunc = instance
+        .get_typed_func::<f64, i32>(&store, "trunc")
+        .unwrap();
     assert_eq!(trunc.call(&mut store, -2147483648.9).unwrap(), i32::MIN);
-    assert_eq!(trap_code(trunc.call(&mut store, 2147483648.0).unwrap_err()), TrapCode::IntegerOverflow);
+    assert_eq!(
+        trap_code(trunc.call(&mut store, 2147483648.0).unwrap_err()),
+        TrapCode::IntegerOverflow
+    );
     let err = trunc.call(&mut store, f64::NAN).unwrap_err();
-    assert_eq!(err.as_trap().unwrap().code.message(), "invalid conversion to integer");
-    let sat = instance.get_typed_func::<f64, i32>(&store, "trunc_sat").unwrap();
+    assert_eq!(
+        err.as_trap().unwrap().code.message(),
+        "invalid conversion to integer"
+    );
+    let sat = instance
+        .get_typed_func::<f64, i32>(&store, "trunc_sat")
+        .unwrap();
     assert_eq!(sat.call(&mut store, 1e20).unwrap(), -1);
     assert_eq!(sat.call(&mut store, -5.0).unwrap(), 0);
-    let min = instance.get_typed_func::<(f32, f32), f32>(&store, "min").unwrap();
-    assert_eq!(min.call(&mut store, (0.0, -0.0)).unwrap().to_bits(), (-0.0f32).to_bits());
+    let min = instance
+        .get_typed_func::<(f32, f32), f32>(&store, "min")
+        .unwrap();
+    assert_eq!(
+        min.call(&mut store, (0.0, -0.0)).unwrap().to_bits(),
+        (-0.0f32).to_bits()
+    );
     assert!(min.call(&mut store, (f32::NAN, 1.0)).unwrap().is_nan());
-    let nearest = instance.get_typed_func::<f64, f64>(&store, "nearest").unwrap();
+    let nearest = instance
+        .get_typed_func::<f64, f64>(&store, "nearest")
+        .unwrap();
     assert_eq!(nearest.call(&mut store, 2.5).unwrap(), 2.0);
     assert_eq!(nearest.call(&mut store, -3.5).unwrap(), -4.0);
     let shl = instance.get_typed_func::<i64, i64>(&store, "shl").unwrap();
@@ -213,7 +277,10 @@ fn unreachable_traps_with_backtrace() {
     let trap = err.as_trap().expect("a trap");
     assert_eq!(trap.code, TrapCode::Unreachable);
     let names: Vec<_> = trap.backtrace.iter().map(|f| f.func_name.clone()).collect();
-    assert_eq!(names, [Some("inner".to_string()), Some("outer".to_string())]);
+    assert_eq!(
+        names,
+        [Some("inner".to_string()), Some("outer".to_string())]
+    );
     assert_eq!(trap.backtrace[0].func_index, 0);
 }
 
@@ -226,7 +293,9 @@ fn deep_recursion_traps_without_crashing_the_host() {
                 (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
         (func $forever (export "forever") (call $forever)))"#;
     let (mut store, instance) = instantiate(wat);
-    let forever = instance.get_typed_func::<(), ()>(&store, "forever").unwrap();
+    let forever = instance
+        .get_typed_func::<(), ()>(&store, "forever")
+        .unwrap();
     let err = forever.call(&mut store, ()).unwrap_err();
     assert_eq!(err.to_string().lines().next(), Some("call stack exhausted"));
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
@@ -237,7 +306,10 @@ fn deep_recursion_traps_without_crashing_the_host() {
     let (mut store, instance) = instantiate_with(&Engine::new(&config), wat);
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
     assert_eq!(down.call(&mut store, 99).unwrap(), 99);
-    assert_eq!(trap_code(down.call(&mut store, 100).unwrap_err()), TrapCode::StackOverflow);
+    assert_eq!(
+        trap_code(down.call(&mut store, 100).unwrap_err()),
+        TrapCode::StackOverflow
+    );
 }
 
 #[test]
@@ -256,17 +328,34 @@ fn call_indirect_errors() {
             (func (export "grow") (result i32)
                 (table.grow (ref.null func) (i32.const 2))))"#,
     );
-    let call = instance.get_typed_func::<(i32, i32), i32>(&store, "call").unwrap();
+    let call = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "call")
+        .unwrap();
     assert_eq!(call.call(&mut store, (0, 21)).unwrap(), 42);
     let message = |err: Error| err.as_trap().unwrap().code.message();
-    assert_eq!(message(call.call(&mut store, (1, 0)).unwrap_err()), "indirect call type mismatch");
-    assert_eq!(message(call.call(&mut store, (2, 0)).unwrap_err()), "uninitialized element");
-    assert_eq!(message(call.call(&mut store, (4, 0)).unwrap_err()), "undefined element");
-    assert_eq!(message(call.call(&mut store, (-1, 0)).unwrap_err()), "undefined element");
+    assert_eq!(
+        message(call.call(&mut store, (1, 0)).unwrap_err()),
+        "indirect call type mismatch"
+    );
+    assert_eq!(
+        message(call.call(&mut store, (2, 0)).unwrap_err()),
+        "uninitialized element"
+    );
+    assert_eq!(
+        message(call.call(&mut store, (4, 0)).unwrap_err()),
+        "undefined element"
+    );
+    assert_eq!(
+        message(call.call(&mut store, (-1, 0)).unwrap_err()),
+        "undefined element"
+    );
     let set = instance.get_typed_func::<i32, ()>(&store, "set").unwrap();
     set.call(&mut store, 3).unwrap();
     assert_eq!(call.call(&mut store, (3, 5)).unwrap(), 10);
-    assert_eq!(message(set.call(&mut store, 4).unwrap_err()), "out of bounds table access");
+    assert_eq!(
+        message(set.call(&mut store, 4).unwrap_err()),
+        "out of bounds table access"
+    );
     let grow = instance.get_typed_func::<(), i32>(&store, "grow").unwrap();
     assert_eq!(grow.call(&mut store, ()).unwrap(), 4);
     set.call(&mut store, 5).unwrap();
@@ -286,4 +375,52 @@ fn globals_and_dynamic_calls() {
     let mut out = [Val::I64(0)];
     bump.call(&mut store, &[Val::I64(2)], &mut out).unwrap();
     assert!(matches!(out[0], Val::I64(42)));
+}
+
+#[test]
+fn memory_moved_by_a_host_call_and_calls_across_instances() {
+    use myrt_interp::{Caller, Extern};
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "grow",
+            |mut caller: Caller<'_, ()>, pages: i32| -> Result<i32, Error> {
+                let Some(Extern::Memory(memory)) = caller.get_export("mem") else {
+                    return Err(Error::host("no memory export"));
+                };
+                Ok(memory.grow(&mut caller, pages as u64)? as i32)
+            },
+        )
+        .unwrap();
+    let parse = |wat: &str| Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let other = parse(
+        r#"(module
+            (memory 1)
+            (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+            (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#,
+    );
+    let other = linker.instantiate(&mut store, &other).unwrap();
+    linker.instance(&mut store, "other", other).unwrap();
+    let main = parse(
+        r#"(module
+            (import "host" "grow" (func $grow (param i32) (result i32)))
+            (import "other" "poke" (func $poke (param i32 i32)))
+            (import "other" "peek" (func $peek (param i32) (result i32)))
+            (memory (export "mem") 1)
+            (func (export "run") (result i32)
+                ;; grow through the host, then use the new page right away
+                (drop (call $grow (i32.const 3)))
+                (i32.store (i32.const 200000) (i32.const 7))
+                ;; the other instance has its own memory
+                (call $poke (i32.const 16) (i32.const 5))
+                (i32.store (i32.const 16) (i32.const 1))
+                (i32.add (i32.add (i32.load (i32.const 200000)) (call $peek (i32.const 16)))
+                         (i32.mul (i32.load (i32.const 16)) (i32.const 100)))))"#,
+    );
+    let main = linker.instantiate(&mut store, &main).unwrap();
+    let run = main.get_typed_func::<(), i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 7 + 5 + 100);
 }

@@ -243,7 +243,7 @@ fn read_names(reader: wp::NameSectionReader<'_>, names: &mut Names) -> Result<()
     Ok(())
 }
 
-fn val_type(ty: wp::ValType, at: usize) -> Result<ValType, DecodeError> {
+pub(crate) fn val_type(ty: wp::ValType, at: usize) -> Result<ValType, DecodeError> {
     Ok(match ty {
         wp::ValType::I32 => ValType::I32,
         wp::ValType::I64 => ValType::I64,
@@ -264,11 +264,11 @@ fn ref_type(ty: wp::RefType, at: usize) -> Result<RefType, DecodeError> {
     }
 }
 
-fn table_type(ty: wp::TableType, at: usize) -> Result<TableType, DecodeError> {
+pub(crate) fn table_type(ty: wp::TableType, at: usize) -> Result<TableType, DecodeError> {
     Ok(TableType { element: ref_type(ty.element_type, at)?, min: ty.initial, max: ty.maximum, table64: ty.table64 })
 }
 
-fn memory_type(ty: wp::MemoryType) -> MemoryType {
+pub(crate) fn memory_type(ty: wp::MemoryType) -> MemoryType {
     MemoryType {
         min: ty.initial,
         max: ty.maximum,
@@ -278,7 +278,7 @@ fn memory_type(ty: wp::MemoryType) -> MemoryType {
     }
 }
 
-fn global_type(ty: wp::GlobalType, at: usize) -> Result<GlobalType, DecodeError> {
+pub(crate) fn global_type(ty: wp::GlobalType, at: usize) -> Result<GlobalType, DecodeError> {
     Ok(GlobalType { content: val_type(ty.content_type, at)?, mutable: ty.mutable })
 }
 

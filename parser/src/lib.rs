@@ -7,12 +7,17 @@
 //! `wasmparser::OperatorsReader` (re-exported as [`wasmparser`]), whose
 //! `Operator` enum and `for_each_operator!` macro are the one definition of
 //! the wasm instruction set that the validator and translator share.
+//!
+//! Components are decoded by [`component`] into [`Component`]; [`decode`]
+//! accepts either layer.
 
+pub mod component;
 mod decode;
 mod error;
 mod module;
 mod types;
 
+pub use component::{Component, Decoded, decode, decode_component};
 pub use decode::decode_module;
 pub use error::DecodeError;
 pub use module::{

@@ -31,12 +31,44 @@ impl fmt::Display for Target {
     }
 }
 
+/// The kinds of instruction fields, for [`Instr::visit_operands`].
+trait OperandKind {
+    fn visit(&self, _slot: &mut impl FnMut(Slot), _target: &mut impl FnMut(Target)) {}
+}
+
+impl OperandKind for Slot {
+    fn visit(&self, slot: &mut impl FnMut(Slot), _target: &mut impl FnMut(Target)) {
+        slot(*self)
+    }
+}
+
+impl OperandKind for Target {
+    fn visit(&self, _slot: &mut impl FnMut(Slot), target: &mut impl FnMut(Target)) {
+        target(*self)
+    }
+}
+
+impl OperandKind for u32 {}
+impl OperandKind for i32 {}
+impl OperandKind for u64 {}
+
 /// Emits the enum and its `Display` from a flat list of rows.
 macro_rules! define_instr_enum {
     ( $( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* } )* ) => {
         #[derive(Clone, Copy, Debug, PartialEq)]
         pub(crate) enum Instr {
             $( $(#[doc = $doc])* $name { $($field: $ty),* }, )*
+        }
+
+        impl Instr {
+            /// Calls `slot` with every slot operand and `target` with every branch target.
+            pub(crate) fn visit_operands(&self, mut slot: impl FnMut(Slot), mut target: impl FnMut(Target)) {
+                match self {
+                    $( Instr::$name { $($field),* } => {
+                        $( OperandKind::visit($field, &mut slot, &mut target); )*
+                    } )*
+                }
+            }
         }
 
         impl fmt::Display for Instr {
@@ -58,7 +90,7 @@ macro_rules! define_instr {
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
         load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident: $sval:ty as $smem:ty; )* }
+        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
     ) => {
         define_instr_enum! {
@@ -113,7 +145,10 @@ macro_rules! define_instr {
             )*
             $( $uname { dst: Slot, src: Slot } )*
             $( $lname { dst: Slot, addr: Slot, offset: u32 } )*
-            $( $sname { addr: Slot, value: Slot, offset: u32 } )*
+            $(
+                $sname { addr: Slot, value: Slot, offset: u32 }
+                $simm { addr: Slot, value: i32, offset: u32 }
+            )*
             $(
                 $brname { lhs: Slot, rhs: Slot, target: Target }
                 $brimm { lhs: Slot, imm: i32, target: Target }
@@ -151,6 +186,19 @@ macro_rules! define_instr {
                     )*
                     _ => None,
                 }
+            }
+
+            /// The conditional branch taken exactly when `self` is not (same target).
+            pub(crate) fn negated_branch(&self) -> Option<Instr> {
+                Some(match *self {
+                    Instr::BrIfNez { cond, target } => Instr::BrIfEqz { cond, target },
+                    Instr::BrIfEqz { cond, target } => Instr::BrIfNez { cond, target },
+                    $(
+                        Instr::$brname { lhs, rhs, target } => Instr::$negbr { lhs, rhs, target },
+                        Instr::$brimm { lhs, imm, target } => Instr::$negbrimm { lhs, imm, target },
+                    )*
+                    _ => return None,
+                })
             }
 
             /// Fuses an integer comparison `cond = lhs <op> rhs` with a conditional

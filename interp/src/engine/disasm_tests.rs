@@ -6,11 +6,13 @@ use crate::{Engine, Module};
 fn disassemble(wat: &str, func_idx: u32) -> String {
     let wasm = wat::parse_str(wat).expect("test wat parses");
     let module = Module::new(&Engine::default(), &wasm).expect("test module is valid");
-    super::compiled(&module.inner, func_idx).expect("translates").to_string()
+    super::compiled(&module.inner, func_idx)
+        .expect("translates")
+        .to_string()
 }
 
 /// `local.get` and small constants cost no instruction, `op; local.set`
-/// writes the local directly.
+/// writes the local directly, the jump back to the loop tests its exit condition.
 #[test]
 fn counting_loop() {
     let got = disassemble(
@@ -27,12 +29,13 @@ fn counting_loop() {
     );
     let expected = "\
 params=1 locals=2 frame=4
-   0: BrIfEqz cond=s0 target=@4
+   0: BrIfEqz cond=s0 target=@5
    1: I32Add dst=s1 lhs=s1 rhs=s0
    2: I32SubImm dst=s0 lhs=s0 imm=1
-   3: Br target=@0
-   4: Copy dst=s0 src=s1
-   5: Return
+   3: BrIfNez cond=s0 target=@1
+   4: Br target=@5
+   5: Copy dst=s0 src=s1
+   6: Return
 ";
     assert_eq!(got, expected);
 }

@@ -3,8 +3,10 @@
 //! Wasm calls never recurse natively: a call pushes a [`Frame`] record and
 //! switches the loop's state (code, instruction pointer, frame base) to the
 //! callee, whose frame starts at the caller's argument slots. The hot state
-//! lives in locals of [`Executor::run`]; the view of memory 0 is refreshed
-//! wherever its buffer may have moved (calls, host calls, `memory.grow`).
+//! lives in locals of [`Executor::run`]. The view of memory 0 is rebuilt
+//! wherever its buffer may have moved (host calls, `memory.grow`, bulk memory
+//! instructions); each such point bumps an epoch, so that a return can reuse
+//! the caller's saved view when nothing happened in between.
 
 use std::ptr::NonNull;
 use std::sync::Arc;
@@ -23,13 +25,41 @@ const MAX_STACK_CELLS: usize = 8 << 20;
 
 const PAGE_SIZE_LOG2: u32 = 16;
 
+/// Calling this marks a path as unlikely, so that LLVM keeps the branch to
+/// it (`std::hint::cold_path` needs a newer Rust than the workspace's minimum).
+#[cold]
+#[inline]
+fn unlikely_path() {}
+
+/// A translated function, borrowed for the whole run without reference
+/// counting: it is owned by its module's `code` table (a `OnceLock` that is
+/// never reset), and the module by the store's function entities, which the
+/// store never removes. The executor holds the store for as long as it runs.
+#[derive(Clone, Copy)]
+struct FuncCode(NonNull<CompiledFunc>);
+
+impl FuncCode {
+    fn new(func: &Arc<CompiledFunc>) -> Self {
+        FuncCode(NonNull::from(&**func))
+    }
+
+    #[inline(always)]
+    fn get<'a>(self) -> &'a CompiledFunc {
+        // SAFETY: see the type's comment; the pointer came from a live `Arc`.
+        unsafe { self.0.as_ref() }
+    }
+}
+
 /// A suspended caller.
 struct Frame {
-    func: Arc<CompiledFunc>,
+    func: FuncCode,
     ip: usize,
     base: usize,
     instance: u32,
     store_func: u32,
+    /// The caller's memory view, valid while `memory_epoch` is the executor's.
+    mem: MemoryView,
+    memory_epoch: u64,
 }
 
 /// Memory 0 of the running instance as a raw pointer and length, so that
@@ -43,10 +73,19 @@ struct MemoryView {
 impl MemoryView {
     /// An empty view (every access traps) when the instance has no memory.
     fn of(store: &mut StoreInner, instance: u32) -> Self {
-        let memory = store.instances.get(instance as usize).and_then(|i| i.memories.first().copied());
+        let memory = store
+            .instances
+            .get(instance as usize)
+            .and_then(|i| i.memories.first().copied());
         match memory.and_then(|m| store.memories.get_mut(m as usize)) {
-            Some(m) => MemoryView { ptr: m.data.as_mut_ptr(), len: m.data.len() },
-            None => MemoryView { ptr: NonNull::dangling().as_ptr(), len: 0 },
+            Some(m) => MemoryView {
+                ptr: m.data.as_mut_ptr(),
+                len: m.data.len(),
+            },
+            None => MemoryView {
+                ptr: NonNull::dangling().as_ptr(),
+                len: 0,
+            },
         }
     }
 
@@ -55,7 +94,11 @@ impl MemoryView {
     #[inline(always)]
     fn effective<const N: usize>(&self, addr: u64, offset: u32) -> Result<usize, TrapCode> {
         let ea = (addr as u32 as u64) + offset as u64;
-        if ea + N as u64 > self.len as u64 { Err(TrapCode::MemoryOutOfBounds) } else { Ok(ea as usize) }
+        if ea + N as u64 > self.len as u64 {
+            Err(TrapCode::MemoryOutOfBounds)
+        } else {
+            Ok(ea as usize)
+        }
     }
 
     #[inline(always)]
@@ -69,7 +112,12 @@ impl MemoryView {
     }
 
     #[inline(always)]
-    fn store<const N: usize>(&self, addr: u64, offset: u32, bytes: [u8; N]) -> Result<(), TrapCode> {
+    fn store<const N: usize>(
+        &self,
+        addr: u64,
+        offset: u32,
+        bytes: [u8; N],
+    ) -> Result<(), TrapCode> {
         let ea = self.effective::<N>(addr, offset)?;
         // SAFETY: as in `load`.
         unsafe { self.ptr.add(ea).cast::<[u8; N]>().write_unaligned(bytes) };
@@ -83,11 +131,16 @@ pub(super) struct Executor<'s, T> {
     stack: Vec<u64>,
     frames: Vec<Frame>,
     max_depth: usize,
+    /// Bumped whenever a memory buffer may have moved or been borrowed
+    /// (`memory.grow`, bulk memory instructions, host calls).
+    memory_epoch: u64,
 }
 
 /// Checks `start + len <= limit` without overflow.
 fn in_bounds(start: u64, len: u64, limit: usize) -> bool {
-    start.checked_add(len).is_some_and(|end| end <= limit as u64)
+    start
+        .checked_add(len)
+        .is_some_and(|end| end <= limit as u64)
 }
 
 /// Copies `len` elements from `(table, index)` `src` to `dst`, which may be
@@ -112,15 +165,28 @@ impl<'s, T> Executor<'s, T> {
         let max_depth = store.engine().config().max_call_depth;
         let mut stack = Vec::with_capacity(1024.max(args.len()));
         stack.extend_from_slice(args);
-        Executor { store, stack, frames: Vec::new(), max_depth }
+        Executor {
+            store,
+            stack,
+            frames: Vec::new(),
+            max_depth,
+            memory_epoch: 0,
+        }
     }
 
     pub(super) fn results(&self, results: &mut [u64]) {
         results.copy_from_slice(&self.stack[..results.len()]);
     }
 
+    /// The frame at `base`; `base` is within the stack (see `enter_wasm`).
+    fn frame_ptr(&mut self, base: usize) -> *mut u64 {
+        self.stack[base..].as_mut_ptr()
+    }
+
     fn frame_info(&self, store_func: u32) -> Option<FrameInfo> {
-        let FuncEntity::Wasm(w) = self.store.inner.funcs.get(store_func as usize)? else { return None };
+        let FuncEntity::Wasm(w) = self.store.inner.funcs.get(store_func as usize)? else {
+            return None;
+        };
         let names = &w.module.inner.parsed.names;
         Some(FrameInfo {
             func_index: w.func_idx,
@@ -132,15 +198,26 @@ impl<'s, T> Executor<'s, T> {
     /// A trap with the backtrace of the running frames, innermost first.
     fn trap(&self, code: TrapCode, current: u32) -> Error {
         let callers = self.frames.iter().rev().map(|f| f.store_func);
-        let backtrace = std::iter::once(current).chain(callers).filter_map(|f| self.frame_info(f)).collect();
+        let backtrace = std::iter::once(current)
+            .chain(callers)
+            .filter_map(|f| self.frame_info(f))
+            .collect();
         Error::Trap(Trap { code, backtrace })
     }
 
     /// Prepares the frame of wasm function `callee` at `base`: translates it if
     /// needed, grows the value stack and zeroes its declared locals.
-    fn enter_wasm(&mut self, callee: u32, base: usize, caller: u32) -> Result<(Arc<CompiledFunc>, u32), Error> {
+    #[inline(never)]
+    fn enter_wasm(
+        &mut self,
+        callee: u32,
+        base: usize,
+        caller: u32,
+    ) -> Result<(FuncCode, u32), Error> {
         let Some(FuncEntity::Wasm(w)) = self.store.inner.funcs.get(callee as usize) else {
-            return Err(Error::Other(format!("function {callee} is not a wasm function")));
+            return Err(Error::Other(format!(
+                "function {callee} is not a wasm function"
+            )));
         };
         let instance = w.instance;
         let func = compiled(&w.module.inner, w.func_idx)?;
@@ -151,13 +228,25 @@ impl<'s, T> Executor<'s, T> {
         if self.stack.len() < needed {
             self.stack.resize(needed, 0);
         }
-        self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
-        Ok((func, instance))
+        let (params, locals) = (
+            base + func.num_params as usize,
+            base + func.num_locals as usize,
+        );
+        if params < locals {
+            self.stack[params..locals].fill(0);
+        }
+        Ok((FuncCode::new(func), instance))
     }
 
     /// Calls host function `callee` for the code of `instance` with the
     /// arguments at `base`; its results replace them.
-    fn call_host_at(&mut self, host_index: u32, callee: u32, base: usize, instance: u32) -> Result<(), Error> {
+    fn call_host_at(
+        &mut self,
+        host_index: u32,
+        callee: u32,
+        base: usize,
+        instance: u32,
+    ) -> Result<(), Error> {
         let ty = self.store.inner.funcs[callee as usize].ty();
         let (params, results) = (ty.params().len(), ty.results().len());
         let args: SmallVec<[u64; 8]> = SmallVec::from_slice(&self.stack[base..base + params]);
@@ -180,11 +269,18 @@ impl<'s, T> Executor<'s, T> {
     }
 
     /// The function `call_indirect` reaches through `table[index]`.
-    fn resolve_indirect(&self, site: &IndirectSite, instance: u32, index: u64) -> Result<u32, TrapCode> {
+    fn resolve_indirect(
+        &self,
+        site: &IndirectSite,
+        instance: u32,
+        index: u64,
+    ) -> Result<u32, TrapCode> {
         let inner = &self.store.inner;
         let table = inner.instances[instance as usize].tables[site.table as usize];
         let elems = &inner.tables[table as usize].elems;
-        let cell = *elems.get(index as u32 as usize).ok_or(TrapCode::UninitializedElement)?;
+        let cell = *elems
+            .get(index as u32 as usize)
+            .ok_or(TrapCode::UninitializedElement)?;
         if cell == NULL_REF {
             return Err(TrapCode::IndirectCallToNull);
         }
@@ -197,18 +293,29 @@ impl<'s, T> Executor<'s, T> {
 
     fn memory_index(&self, instance: u32) -> Result<usize, TrapCode> {
         let memories = &self.store.inner.instances[instance as usize].memories;
-        memories.first().map(|&m| m as usize).ok_or(TrapCode::MemoryOutOfBounds)
+        memories
+            .first()
+            .map(|&m| m as usize)
+            .ok_or(TrapCode::MemoryOutOfBounds)
     }
 
     fn memory_grow(&mut self, instance: u32, delta: u64) -> u64 {
-        let Ok(m) = self.memory_index(instance) else { return u32::MAX as u64 };
+        let Ok(m) = self.memory_index(instance) else {
+            return u32::MAX as u64;
+        };
         match grow_memory(&mut self.store.inner.memories[m], delta as u32 as u64) {
             Some(old) => old as u32 as u64,
             None => u32::MAX as u64,
         }
     }
 
-    fn memory_fill(&mut self, instance: u32, dst: u64, value: u64, len: u64) -> Result<(), TrapCode> {
+    fn memory_fill(
+        &mut self,
+        instance: u32,
+        dst: u64,
+        value: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
         let m = self.memory_index(instance)?;
         let data = &mut self.store.inner.memories[m].data;
         let (dst, len) = (dst as u32 as u64, len as u32 as u64);
@@ -230,13 +337,28 @@ impl<'s, T> Executor<'s, T> {
         Ok(())
     }
 
-    fn memory_init(&mut self, instance: u32, data_idx: u32, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
+    fn memory_init(
+        &mut self,
+        instance: u32,
+        data_idx: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
         let m = self.memory_index(instance)?;
         let inner = &mut self.store.inner;
         let inst = &inner.instances[instance as usize];
         let parsed = &inst.module.inner.parsed;
         let bytes = match parsed.datas.get(data_idx as usize) {
-            Some(seg) if inst.datas_alive.get(data_idx as usize).copied().unwrap_or(false) => parsed.data_bytes(seg),
+            Some(seg)
+                if inst
+                    .datas_alive
+                    .get(data_idx as usize)
+                    .copied()
+                    .unwrap_or(false) =>
+            {
+                parsed.data_bytes(seg)
+            }
             _ => &[],
         };
         let data = &mut inner.memories[m].data;
@@ -244,7 +366,8 @@ impl<'s, T> Executor<'s, T> {
         if !in_bounds(dst, len, data.len()) || !in_bounds(src, len, bytes.len()) {
             return Err(TrapCode::MemoryOutOfBounds);
         }
-        data[dst as usize..(dst + len) as usize].copy_from_slice(&bytes[src as usize..(src + len) as usize]);
+        data[dst as usize..(dst + len) as usize]
+            .copy_from_slice(&bytes[src as usize..(src + len) as usize]);
         Ok(())
     }
 
@@ -252,7 +375,14 @@ impl<'s, T> Executor<'s, T> {
         self.store.inner.instances[instance as usize].tables[table as usize] as usize
     }
 
-    fn table_fill(&mut self, instance: u32, table: u32, index: u64, value: u64, len: u64) -> Result<(), TrapCode> {
+    fn table_fill(
+        &mut self,
+        instance: u32,
+        table: u32,
+        index: u64,
+        value: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
         let t = self.table_index(instance, table);
         let elems = &mut self.store.inner.tables[t].elems;
         let (index, len) = (index as u32 as u64, len as u32 as u64);
@@ -263,8 +393,18 @@ impl<'s, T> Executor<'s, T> {
         Ok(())
     }
 
-    fn table_copy(&mut self, instance: u32, tables: (u32, u32), dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
-        let (dt, st) = (self.table_index(instance, tables.0), self.table_index(instance, tables.1));
+    fn table_copy(
+        &mut self,
+        instance: u32,
+        tables: (u32, u32),
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
+        let (dt, st) = (
+            self.table_index(instance, tables.0),
+            self.table_index(instance, tables.1),
+        );
         let all = &mut self.store.inner.tables;
         let (dst, src, len) = (dst as u32 as u64, src as u32 as u64, len as u32 as u64);
         if !in_bounds(dst, len, all[dt].elems.len()) || !in_bounds(src, len, all[st].elems.len()) {
@@ -274,16 +414,28 @@ impl<'s, T> Executor<'s, T> {
         Ok(())
     }
 
-    fn table_init(&mut self, instance: u32, table: u32, elem: u32, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
+    fn table_init(
+        &mut self,
+        instance: u32,
+        table: u32,
+        elem: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
         let t = self.table_index(instance, table);
         let inner = &mut self.store.inner;
-        let segment = inner.instances[instance as usize].elems.get(elem as usize).map_or(&[][..], |s| &s[..]);
+        let segment = inner.instances[instance as usize]
+            .elems
+            .get(elem as usize)
+            .map_or(&[][..], |s| &s[..]);
         let elems = &mut inner.tables[t].elems;
         let (dst, src, len) = (dst as u32 as u64, src as u32 as u64, len as u32 as u64);
         if !in_bounds(dst, len, elems.len()) || !in_bounds(src, len, segment.len()) {
             return Err(TrapCode::TableOutOfBounds);
         }
-        elems[dst as usize..(dst + len) as usize].copy_from_slice(&segment[src as usize..(src + len) as usize]);
+        elems[dst as usize..(dst + len) as usize]
+            .copy_from_slice(&segment[src as usize..(src + len) as usize]);
         Ok(())
     }
 }
@@ -293,7 +445,7 @@ macro_rules! define_run {
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
         load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident: $sval:ty as $smem:ty; )* }
+        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
     ) => {
         impl<T> Executor<'_, T> {
@@ -305,14 +457,37 @@ macro_rules! define_run {
                 let mut base = 0usize;
                 let mut ip = 0usize;
                 let mut mem = MemoryView::of(&mut self.store.inner, instance);
+                // Raw views of the running code and frame, rebuilt whenever the
+                // function changes or the value stack may have been reallocated.
+                let mut code: *const Instr = func.get().code.as_ptr();
+                let mut frame: *mut u64 = self.frame_ptr(base);
 
+                // SAFETY (for `get`, `set`, `get_at` and the instruction fetch): translation
+                // verified that every slot of `func`, including the consecutive operands of
+                // bulk instructions, is below `func.frame_size`, that every branch target is
+                // inside `func.code`, and that the code ends with an instruction that
+                // does not fall through. `enter_wasm` made the value stack at least `base +
+                // frame_size` long and it never shrinks; `frame` and `code` are refreshed
+                // after everything that can reallocate or replace them (calls, returns).
+                macro_rules! get_at {
+                    ($slot:expr, $extra:expr) => { unsafe { *frame.add($slot.0 as usize + $extra) } };
+                }
                 macro_rules! get {
-                    ($slot:expr) => { self.stack[base + $slot.0 as usize] };
+                    ($slot:expr) => { get_at!($slot, 0) };
                 }
                 macro_rules! set {
                     ($slot:expr, $value:expr) => {{
                         let value = $value;
-                        self.stack[base + $slot.0 as usize] = value;
+                        unsafe { *frame.add($slot.0 as usize) = value };
+                    }};
+                }
+                // A conditional branch must stay a branch: as a conditional move, the
+                // next instruction's address would wait for the comparison, serializing
+                // every loop iteration. The hint keeps LLVM from making it a select.
+                macro_rules! take_branch {
+                    ($target:expr) => {{
+                        unlikely_path();
+                        ip = $target.0 as usize;
                     }};
                 }
                 macro_rules! trap_on_err {
@@ -323,12 +498,20 @@ macro_rules! define_run {
                         }
                     };
                 }
+                // Rebuilds the memory view and invalidates the views saved in frames.
+                macro_rules! refresh_memory {
+                    () => {{
+                        mem = MemoryView::of(&mut self.store.inner, instance);
+                        self.memory_epoch += 1;
+                    }};
+                }
                 macro_rules! call {
                     ($callee:expr, $args:expr) => {{
                         let callee = $callee;
                         let new_base = base + $args.0 as usize;
                         if let Some(host_index) = self.host_index(callee) {
                             self.call_host_at(host_index, callee, new_base, instance)?;
+                            refresh_memory!();
                         } else {
                             // The caller's frame is not on `frames` yet: with the callee, two more are live.
                             if self.frames.len() + 2 > self.max_depth {
@@ -336,18 +519,22 @@ macro_rules! define_run {
                             }
                             let (callee_func, callee_instance) = self.enter_wasm(callee, new_base, store_func)?;
                             let caller = std::mem::replace(&mut func, callee_func);
-                            self.frames.push(Frame { func: caller, ip, base, instance, store_func });
+                            self.frames.push(Frame { func: caller, ip, base, instance, store_func, mem, memory_epoch: self.memory_epoch });
                             ip = 0;
                             base = new_base;
-                            instance = callee_instance;
                             store_func = callee;
+                            code = func.get().code.as_ptr();
+                            if callee_instance != instance {
+                                instance = callee_instance;
+                                refresh_memory!();
+                            }
                         }
-                        mem = MemoryView::of(&mut self.store.inner, instance);
+                        frame = self.frame_ptr(base);
                     }};
                 }
 
                 loop {
-                    let instr = func.code[ip];
+                    let instr = unsafe { *code.add(ip) };
                     ip += 1;
                     match instr {
                         Instr::Copy { dst, src } => set!(dst, get!(src)),
@@ -362,33 +549,40 @@ macro_rules! define_run {
                         Instr::Br { target } => ip = target.0 as usize,
                         Instr::BrIfNez { cond, target } => {
                             if get!(cond) as u32 != 0 {
-                                ip = target.0 as usize;
+                                take_branch!(target);
                             }
                         }
                         Instr::BrIfEqz { cond, target } => {
                             if get!(cond) as u32 == 0 {
-                                ip = target.0 as usize;
+                                take_branch!(target);
                             }
                         }
                         Instr::BrTable { index, first, len } => {
                             let entry = (get!(index) as u32).min(len - 1);
-                            ip = func.br_tables[(first + entry) as usize] as usize;
+                            ip = func.get().br_tables[(first + entry) as usize] as usize;
                         }
                         Instr::Return {} => {
-                            let Some(frame) = self.frames.pop() else { return Ok(()) };
-                            func = frame.func;
-                            ip = frame.ip;
-                            base = frame.base;
-                            instance = frame.instance;
-                            store_func = frame.store_func;
-                            mem = MemoryView::of(&mut self.store.inner, instance);
+                            let Some(caller) = self.frames.pop() else { return Ok(()) };
+                            func = caller.func;
+                            ip = caller.ip;
+                            base = caller.base;
+                            instance = caller.instance;
+                            store_func = caller.store_func;
+                            code = func.get().code.as_ptr();
+                            frame = self.frame_ptr(base);
+                            // The caller's view is still valid unless memory may have moved since.
+                            mem = if caller.memory_epoch == self.memory_epoch {
+                                caller.mem
+                            } else {
+                                MemoryView::of(&mut self.store.inner, instance)
+                            };
                         }
                         Instr::Call { func: callee, base: args } => {
                             let callee = self.store.inner.instances[instance as usize].funcs[callee as usize];
                             call!(callee, args);
                         }
                         Instr::CallIndirect { index, base: args, site } => {
-                            let callee = trap_on_err!(self.resolve_indirect(&func.indirect_sites[site as usize], instance, get!(index)));
+                            let callee = trap_on_err!(self.resolve_indirect(&func.get().indirect_sites[site as usize], instance, get!(index)));
                             call!(callee, args);
                         }
                         Instr::GlobalGet { dst, global } => {
@@ -402,22 +596,22 @@ macro_rules! define_run {
                         Instr::MemorySize { dst } => set!(dst, (mem.len >> PAGE_SIZE_LOG2) as u64),
                         Instr::MemoryGrow { dst, delta } => {
                             set!(dst, self.memory_grow(instance, get!(delta)));
-                            mem = MemoryView::of(&mut self.store.inner, instance);
+                            refresh_memory!();
                         }
                         Instr::MemoryFill { args } => {
-                            let (d, v, n) = (get!(args), self.stack[base + args.0 as usize + 1], self.stack[base + args.0 as usize + 2]);
+                            let (d, v, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
                             trap_on_err!(self.memory_fill(instance, d, v, n));
-                            mem = MemoryView::of(&mut self.store.inner, instance);
+                            refresh_memory!();
                         }
                         Instr::MemoryCopy { args } => {
-                            let (d, s, n) = (get!(args), self.stack[base + args.0 as usize + 1], self.stack[base + args.0 as usize + 2]);
+                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
                             trap_on_err!(self.memory_copy(instance, d, s, n));
-                            mem = MemoryView::of(&mut self.store.inner, instance);
+                            refresh_memory!();
                         }
                         Instr::MemoryInit { args, data } => {
-                            let (d, s, n) = (get!(args), self.stack[base + args.0 as usize + 1], self.stack[base + args.0 as usize + 2]);
+                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
                             trap_on_err!(self.memory_init(instance, data, d, s, n));
-                            mem = MemoryView::of(&mut self.store.inner, instance);
+                            refresh_memory!();
                         }
                         Instr::DataDrop { data } => {
                             if let Some(alive) = self.store.inner.instances[instance as usize].datas_alive.get_mut(data as usize) {
@@ -442,20 +636,20 @@ macro_rules! define_run {
                         }
                         Instr::TableGrow { args, table } => {
                             let t = self.table_index(instance, table);
-                            let (init, delta) = (get!(args), self.stack[base + args.0 as usize + 1]);
+                            let (init, delta) = (get!(args), get_at!(args, 1));
                             let old = grow_table(&mut self.store.inner.tables[t], delta as u32 as u64, init);
                             set!(args, old.map_or(u32::MAX as u64, |old| old as u32 as u64));
                         }
                         Instr::TableFill { args, table } => {
-                            let (i, v, n) = (get!(args), self.stack[base + args.0 as usize + 1], self.stack[base + args.0 as usize + 2]);
+                            let (i, v, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
                             trap_on_err!(self.table_fill(instance, table, i, v, n));
                         }
                         Instr::TableCopy { args, dst_table, src_table } => {
-                            let (d, s, n) = (get!(args), self.stack[base + args.0 as usize + 1], self.stack[base + args.0 as usize + 2]);
+                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
                             trap_on_err!(self.table_copy(instance, (dst_table, src_table), d, s, n));
                         }
                         Instr::TableInit { args, table, elem } => {
-                            let (d, s, n) = (get!(args), self.stack[base + args.0 as usize + 1], self.stack[base + args.0 as usize + 2]);
+                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
                             trap_on_err!(self.table_init(instance, table, elem, d, s, n));
                         }
                         Instr::ElemDrop { elem } => {
@@ -496,16 +690,20 @@ macro_rules! define_run {
                                 let value = <$sval as Cell>::from_cell(get!(value)) as $smem;
                                 trap_on_err!(mem.store(get!(addr), offset, value.to_le_bytes()));
                             }
+                            Instr::$simm { addr, value, offset } => {
+                                let value = <$sval as Immediate>::from_imm(value) as $smem;
+                                trap_on_err!(mem.store(get!(addr), offset, value.to_le_bytes()));
+                            }
                         )*
                         $(
                             Instr::$brname { lhs, rhs, target } => {
                                 if semantics::$cmp(Cell::from_cell(get!(lhs)), Cell::from_cell(get!(rhs))) != 0 {
-                                    ip = target.0 as usize;
+                                    take_branch!(target);
                                 }
                             }
                             Instr::$brimm { lhs, imm, target } => {
                                 if semantics::$cmp(Cell::from_cell(get!(lhs)), Immediate::from_imm(imm)) != 0 {
-                                    ip = target.0 as usize;
+                                    take_branch!(target);
                                 }
                             }
                         )*

@@ -183,17 +183,18 @@ macro_rules! for_each_numeric_op {
                 I64Load32S: i32 as i64;
                 I64Load32U: u32 as i64;
             }
-            // `Name: C as T`: take the cell as `C`, narrow it to `T`, write it little-endian.
+            // `Name / NameImm: C as T`: take the cell (or the `i32` immediate) as `C`, narrow it
+            // to `T`, write it little-endian.
             store {
-                I32Store: i32 as i32;
-                I64Store: i64 as i64;
-                F32Store: u32 as u32;
-                F64Store: u64 as u64;
-                I32Store8: i32 as u8;
-                I32Store16: i32 as u16;
-                I64Store8: i64 as u8;
-                I64Store16: i64 as u16;
-                I64Store32: i64 as u32;
+                I32Store / I32StoreImm: i32 as i32;
+                I64Store / I64StoreImm: i64 as i64;
+                F32Store / F32StoreImm: u32 as u32;
+                F64Store / F64StoreImm: u64 as u64;
+                I32Store8 / I32Store8Imm: i32 as u8;
+                I32Store16 / I32Store16Imm: i32 as u16;
+                I64Store8 / I64Store8Imm: i64 as u8;
+                I64Store16 / I64Store16Imm: i64 as u16;
+                I64Store32 / I64Store32Imm: i64 as u32;
             }
             // `BrIfName / BrIfNameImm = Compare / CompareImm, not BrIfNegated / BrIfNegatedImm`:
             // `br_if` fused with an integer comparison (the negation serves `if`, which
@@ -240,20 +241,32 @@ macro_rules! int_div_s {
 
 macro_rules! int_div_u {
     ($a:expr, $b:expr, $u:ty) => {{
-        if $b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok((($a as $u) / ($b as $u)) as _) }
+        if $b == 0 {
+            Err(TrapCode::IntegerDivisionByZero)
+        } else {
+            Ok((($a as $u) / ($b as $u)) as _)
+        }
     }};
 }
 
 /// Signed remainder: `MIN % -1` is 0 in wasm (not a trap).
 macro_rules! int_rem_s {
     ($a:expr, $b:expr) => {{
-        if $b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok($a.wrapping_rem($b)) }
+        if $b == 0 {
+            Err(TrapCode::IntegerDivisionByZero)
+        } else {
+            Ok($a.wrapping_rem($b))
+        }
     }};
 }
 
 macro_rules! int_rem_u {
     ($a:expr, $b:expr, $u:ty) => {{
-        if $b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok((($a as $u) % ($b as $u)) as _) }
+        if $b == 0 {
+            Err(TrapCode::IntegerDivisionByZero)
+        } else {
+            Ok((($a as $u) % ($b as $u)) as _)
+        }
     }};
 }
 
@@ -301,7 +314,11 @@ macro_rules! trunc_checked {
             Err(TrapCode::BadConversionToInteger)
         } else {
             let t = x.trunc();
-            if t >= $min && t < $max { Ok(t as $t) } else { Err(TrapCode::IntegerOverflow) }
+            if ($min..$max).contains(&t) {
+                Ok(t as $t)
+            } else {
+                Err(TrapCode::IntegerOverflow)
+            }
         }
     }};
     ($x:expr, $t:ty, $min:expr, $max:expr) => {{
@@ -310,7 +327,11 @@ macro_rules! trunc_checked {
             Err(TrapCode::BadConversionToInteger)
         } else {
             let t = x.trunc();
-            if t >= $min && t <= $max { Ok(t as $t) } else { Err(TrapCode::IntegerOverflow) }
+            if ($min..=$max).contains(&t) {
+                Ok(t as $t)
+            } else {
+                Err(TrapCode::IntegerOverflow)
+            }
         }
     }};
 }
@@ -420,6 +441,26 @@ impl Immediate for i32 {
     }
     fn imm_of_cell(cell: u64) -> Option<i32> {
         Some(cell as u32 as i32)
+    }
+}
+
+impl Immediate for u32 {
+    #[inline(always)]
+    fn from_imm(imm: i32) -> Self {
+        imm as u32
+    }
+    fn imm_of_cell(cell: u64) -> Option<i32> {
+        Some(cell as u32 as i32)
+    }
+}
+
+impl Immediate for u64 {
+    #[inline(always)]
+    fn from_imm(imm: i32) -> Self {
+        imm as i64 as u64
+    }
+    fn imm_of_cell(cell: u64) -> Option<i32> {
+        i32::try_from(cell as i64).ok()
     }
 }
 

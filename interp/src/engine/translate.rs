@@ -69,7 +69,11 @@ struct Ctrl {
 
 impl Ctrl {
     fn label_arity(&self) -> usize {
-        if self.kind == CtrlKind::Loop { self.params } else { self.results }
+        if self.kind == CtrlKind::Loop {
+            self.params
+        } else {
+            self.results
+        }
     }
 }
 
@@ -113,19 +117,29 @@ fn val_type(ty: myrt_parser::wasmparser::ValType, offset: usize) -> Result<ValTy
 pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledFunc, Error> {
     let parsed = &module.parsed;
     // The validator's reader applies the 2.0 encoding rules (e.g. a zero memory index byte).
-    let (Some(body), Some(ty)) = (myrt_validator::function_body(parsed, func_idx), parsed.func_type(func_idx)) else {
-        return Err(Error::Other(format!("function {func_idx} has no body to translate")));
+    let (Some(body), Some(ty)) = (
+        myrt_validator::function_body(parsed, func_idx),
+        parsed.func_type(func_idx),
+    ) else {
+        return Err(Error::Other(format!(
+            "function {func_idx} has no body to translate"
+        )));
     };
     let mut validator = module.validator.func_validator(parsed, func_idx);
 
     let num_params = ty.params().len() as u32;
     let mut num_locals = num_params;
-    let mut locals = body.get_locals_reader().map_err(myrt_parser::DecodeError::from)?;
+    let mut locals = body
+        .get_locals_reader()
+        .map_err(myrt_parser::DecodeError::from)?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position() as usize;
         let (count, ty) = locals.read().map_err(myrt_parser::DecodeError::from)?;
         let ty = val_type(ty, offset)?;
-        num_locals = num_locals.checked_add(count).filter(|&n| n <= MAX_LOCALS).ok_or_else(|| invalid(offset, "too many locals"))?;
+        num_locals = num_locals
+            .checked_add(count)
+            .filter(|&n| n <= MAX_LOCALS)
+            .ok_or_else(|| invalid(offset, "too many locals"))?;
         validator.define_locals(offset, count, ty)?;
     }
 
@@ -155,9 +169,13 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
         unreachable: false,
     });
 
-    let mut ops = body.get_operators_reader().map_err(myrt_parser::DecodeError::from)?;
+    let mut ops = body
+        .get_operators_reader()
+        .map_err(myrt_parser::DecodeError::from)?;
     while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(myrt_parser::DecodeError::from)?;
+        let (op, offset) = ops
+            .read_with_offset()
+            .map_err(myrt_parser::DecodeError::from)?;
         t.offset = offset as usize;
         validator.op(t.offset, &op)?;
         if t.ctrls.is_empty() {
@@ -173,14 +191,73 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
     }
 
     let frame_size = (num_locals as usize + t.max_height).max(t.num_results);
+    let frame_size =
+        u32::try_from(frame_size).map_err(|_| invalid(end, "function frame too large"))?;
+    verify(&t.code, &t.br_tables, frame_size)?;
     Ok(CompiledFunc {
         code: t.code.into(),
         br_tables: t.br_tables.into(),
         indirect_sites: t.indirect_sites.into(),
         num_params,
         num_locals,
-        frame_size: u32::try_from(frame_size).map_err(|_| invalid(end, "function frame too large"))?,
+        frame_size,
     })
+}
+
+/// Checks what the executor relies on to skip bounds checks: every slot lies
+/// in the frame (including the consecutive operands of bulk instructions),
+/// every branch lands in the code, and execution cannot run off its end.
+fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Error> {
+    let internal = |what: &str| Error::Other(format!("internal error: translated code {what}"));
+    let len = code.len() as u32;
+    let mut slots_ok = true;
+    let mut targets_ok = true;
+    for instr in code {
+        let last_operand = match *instr {
+            // A call's frame starts at its first argument, which is the end of
+            // the caller's frame when there are no arguments: it is not read.
+            Instr::Call { base, .. } => {
+                slots_ok &= base.0 <= frame_size;
+                continue;
+            }
+            Instr::CallIndirect { index, base, .. } => {
+                slots_ok &= base.0 <= frame_size && index.0 < frame_size;
+                continue;
+            }
+            Instr::MemoryFill { args }
+            | Instr::MemoryCopy { args }
+            | Instr::MemoryInit { args, .. }
+            | Instr::TableFill { args, .. }
+            | Instr::TableCopy { args, .. }
+            | Instr::TableInit { args, .. } => args.0.checked_add(2),
+            Instr::TableGrow { args, .. } => args.0.checked_add(1),
+            Instr::BrTable { first, len: n, .. } => {
+                let entries = first
+                    .checked_add(n)
+                    .and_then(|end| br_tables.get(first as usize..end as usize));
+                targets_ok &= n > 0 && entries.is_some_and(|e| e.iter().all(|&t| t < len));
+                None
+            }
+            _ => None,
+        };
+        slots_ok &= last_operand.is_none_or(|s| s < frame_size);
+        instr.visit_operands(
+            |slot| slots_ok &= slot.0 < frame_size,
+            |target| targets_ok &= target.0 < len,
+        );
+    }
+    if !slots_ok {
+        return Err(internal("uses a slot outside its frame"));
+    }
+    if !targets_ok {
+        return Err(internal("branches outside the function"));
+    }
+    match code.last() {
+        Some(
+            Instr::Return {} | Instr::Br { .. } | Instr::BrTable { .. } | Instr::Unreachable {},
+        ) => Ok(()),
+        _ => Err(internal("can run past its end")),
+    }
 }
 
 /// The generated rows: numeric operators, loads and stores.
@@ -189,7 +266,7 @@ macro_rules! define_generated_translation {
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
         load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident: $sval:ty as $smem:ty; )* }
+        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
         $($rest:tt)*
     ) => {
         impl Translator<'_> {
@@ -214,6 +291,13 @@ macro_rules! define_generated_translation {
                     } )*
                     $( Operator::$sname { memarg } => {
                         let offset = self.mem_offset(memarg)?;
+                        if let Some(value) = self.top_const().and_then(<$sval as Immediate>::imm_of_cell) {
+                            self.pop()?;
+                            let addr = self.pop()?;
+                            let addr = self.use_operand(self.stack.len(), addr);
+                            self.emit(Instr::$simm { addr, value, offset });
+                            return Ok(true);
+                        }
                         let value = self.pop()?;
                         let addr = self.pop()?;
                         let pos = self.stack.len();
@@ -260,15 +344,23 @@ impl Translator<'_> {
 
     fn pop(&mut self) -> Result<Operand, Error> {
         if self.stack.len() <= self.ctrl().height {
-            return Err(invalid(self.offset, "type mismatch: operand stack underflow"));
+            return Err(invalid(
+                self.offset,
+                "type mismatch: operand stack underflow",
+            ));
         }
-        self.stack.pop().ok_or_else(|| invalid(self.offset, "operand stack underflow"))
+        self.stack
+            .pop()
+            .ok_or_else(|| invalid(self.offset, "operand stack underflow"))
     }
 
     /// Checks that the top `n` operands belong to the current block.
     fn check_available(&self, n: usize) -> Result<(), Error> {
         if self.stack.len() < self.ctrl().height + n {
-            return Err(invalid(self.offset, "type mismatch: operand stack underflow"));
+            return Err(invalid(
+                self.offset,
+                "type mismatch: operand stack underflow",
+            ));
         }
         Ok(())
     }
@@ -284,9 +376,15 @@ impl Translator<'_> {
     fn write_operand(&mut self, dst: Slot, pos: usize, operand: Operand) {
         let instr = match operand {
             Operand::Temp if self.canonical(pos) == dst => return,
-            Operand::Temp => Instr::Copy { dst, src: self.canonical(pos) },
+            Operand::Temp => Instr::Copy {
+                dst,
+                src: self.canonical(pos),
+            },
             Operand::Local(local) if Slot(local) == dst => return,
-            Operand::Local(local) => Instr::Copy { dst, src: Slot(local) },
+            Operand::Local(local) => Instr::Copy {
+                dst,
+                src: Slot(local),
+            },
             Operand::Const(value) => match u32::try_from(value) {
                 Ok(value) => Instr::Const32 { dst, value },
                 Err(_) => Instr::Const64 { dst, value },
@@ -375,9 +473,13 @@ impl Translator<'_> {
 
     fn mem_offset(&self, memarg: &MemArg) -> Result<u32, Error> {
         if memarg.memory != 0 {
-            return Err(invalid(self.offset, format!("unknown memory {}", memarg.memory)));
+            return Err(invalid(
+                self.offset,
+                format!("unknown memory {}", memarg.memory),
+            ));
         }
-        u32::try_from(memarg.offset).map_err(|_| invalid(self.offset, "offset out of range for a 32-bit memory"))
+        u32::try_from(memarg.offset)
+            .map_err(|_| invalid(self.offset, "offset out of range for a 32-bit memory"))
     }
 
     fn block_arity(&self, ty: BlockType) -> Result<(usize, usize), Error> {
@@ -385,14 +487,20 @@ impl Translator<'_> {
             BlockType::Empty => (0, 0),
             BlockType::Type(_) => (0, 1),
             BlockType::FuncType(idx) => {
-                let ty = self.module.types.get(idx as usize).ok_or_else(|| invalid(self.offset, format!("unknown type {idx}")))?;
+                let ty = self
+                    .module
+                    .types
+                    .get(idx as usize)
+                    .ok_or_else(|| invalid(self.offset, format!("unknown type {idx}")))?;
                 (ty.params().len(), ty.results().len())
             }
         })
     }
 
     fn func_type(&self, func: u32) -> Result<&FuncType, Error> {
-        self.module.func_type(func).ok_or_else(|| invalid(self.offset, format!("unknown function {func}")))
+        self.module
+            .func_type(func)
+            .ok_or_else(|| invalid(self.offset, format!("unknown function {func}")))
     }
 
     fn push_ctrl(&mut self, kind: CtrlKind, params: usize, results: usize) {
@@ -460,7 +568,45 @@ impl Translator<'_> {
             let dst = self.canonical(height + i);
             self.write_operand(dst, first + i, self.stack[first + i]);
         }
-        self.jump_to(ctrl, |target| Instr::Br { target });
+        if !self.rotate_loop_jump(ctrl) {
+            self.jump_to(ctrl, |target| Instr::Br { target });
+        }
+    }
+
+    /// A jump back to a loop whose first instruction is a conditional exit
+    /// (`loop (br_if $out cond) ...`) evaluates that test itself: `if !cond
+    /// goto head+1; goto out`, which saves one dispatch per iteration.
+    fn rotate_loop_jump(&mut self, ctrl: usize) -> bool {
+        if self.ctrls[ctrl].kind != CtrlKind::Loop {
+            return false;
+        }
+        let head = self.ctrls[ctrl].loop_head as usize;
+        let Some(mut exit) = self.code.get(head).copied() else {
+            return false;
+        };
+        let (Some(stay), Some(&mut exit_target)) = (exit.negated_branch(), exit.target_mut())
+        else {
+            return false;
+        };
+        // An exit not yet resolved is a forward branch of an enclosing block.
+        let pending = (exit_target.0 == u32::MAX).then(|| {
+            self.ctrls.iter().position(|c| {
+                c.patches
+                    .iter()
+                    .any(|p| matches!(p, Patch::Instr(at) if *at == head))
+            })
+        });
+        if pending == Some(None) {
+            return false;
+        }
+        self.emit(Self::with_target(stay, Target(head as u32 + 1)));
+        let at = self.emit(Instr::Br {
+            target: exit_target,
+        });
+        if let Some(Some(owner)) = pending {
+            self.ctrls[owner].patches.push(Patch::Instr(at));
+        }
+        true
     }
 
     /// Moves the function's results into its first slots and returns.
@@ -519,7 +665,11 @@ impl Translator<'_> {
         let fused = match last {
             Instr::I32Eqz { src, .. } => {
                 let target = Target(u32::MAX);
-                if negate { Instr::BrIfNez { cond: src, target } } else { Instr::BrIfEqz { cond: src, target } }
+                if negate {
+                    Instr::BrIfNez { cond: src, target }
+                } else {
+                    Instr::BrIfEqz { cond: src, target }
+                }
             }
             _ => last.fuse_branch(negate, Target(u32::MAX))?,
         };
@@ -539,7 +689,11 @@ impl Translator<'_> {
         }
         let cond = self.use_operand(pos, cond);
         let target = Target(u32::MAX);
-        Ok(if negate { Instr::BrIfEqz { cond, target } } else { Instr::BrIfNez { cond, target } })
+        Ok(if negate {
+            Instr::BrIfEqz { cond, target }
+        } else {
+            Instr::BrIfNez { cond, target }
+        })
     }
 
     fn with_target(mut instr: Instr, target: Target) -> Instr {
@@ -565,7 +719,7 @@ impl Translator<'_> {
             return Err(invalid(self.offset, format!("unknown local {local}")));
         }
         let pos = self.stack.len();
-        let pending = self.stack.iter().any(|&o| o == Operand::Local(local));
+        let pending = self.stack.contains(&Operand::Local(local));
         if value == Operand::Temp && !pending && self.retarget_last(pos, Slot(local)) {
             return Ok(());
         }
@@ -639,7 +793,9 @@ impl Translator<'_> {
                 }
                 if !self.ctrls[last].unreachable {
                     self.end_values(last)?;
-                    let at = self.emit(Instr::Br { target: Target(u32::MAX) });
+                    let at = self.emit(Instr::Br {
+                        target: Target(u32::MAX),
+                    });
                     self.ctrls[last].patches.push(Patch::Instr(at));
                 }
                 if let Some(at) = self.ctrls[last].else_patch.take() {
@@ -665,12 +821,10 @@ impl Translator<'_> {
             Operator::BrIf { relative_depth } => {
                 let ctrl = self.label(relative_depth)?;
                 self.check_available(self.ctrls[ctrl].label_arity() + 1)?;
-                let cond_top = self.stack.len() - 1;
                 // Decide with the condition popped: the values are below it.
                 let cond = self.stack.pop().unwrap_or(Operand::Temp);
                 let needs_moves = self.branch_needs_moves(ctrl);
                 self.stack.push(cond);
-                debug_assert_eq!(self.stack.len() - 1, cond_top);
                 if needs_moves {
                     let skip = self.conditional_jump(true)?;
                     let at = self.emit(skip);
@@ -693,7 +847,11 @@ impl Translator<'_> {
                 }
                 depths.push(targets.default());
                 let first = self.br_tables.len();
-                self.emit(Instr::BrTable { index, first: first as u32, len: depths.len() as u32 });
+                self.emit(Instr::BrTable {
+                    index,
+                    first: first as u32,
+                    len: depths.len() as u32,
+                });
                 let mut pads = Vec::new();
                 for (i, &depth) in depths.iter().enumerate() {
                     let ctrl = self.label(depth)?;
@@ -722,12 +880,18 @@ impl Translator<'_> {
                 let ty = self.func_type(function_index)?;
                 let (params, results) = (ty.params().len(), ty.results().len());
                 let base = self.pop_consecutive(params)?;
-                self.emit(Instr::Call { func: function_index, base });
+                self.emit(Instr::Call {
+                    func: function_index,
+                    base,
+                });
                 for _ in 0..results {
                     self.push(Operand::Temp);
                 }
             }
-            Operator::CallIndirect { type_index, table_index } => {
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let ty = self
                     .module
                     .types
@@ -741,7 +905,10 @@ impl Translator<'_> {
                 let index = self.use_operand(index_pos, index);
                 let base = self.pop_consecutive(params)?;
                 let site = self.indirect_sites.len() as u32;
-                self.indirect_sites.push(IndirectSite { table: table_index, ty });
+                self.indirect_sites.push(IndirectSite {
+                    table: table_index,
+                    ty,
+                });
                 self.emit(Instr::CallIndirect { index, base, site });
                 for _ in 0..results {
                     self.push(Operand::Temp);
@@ -759,7 +926,11 @@ impl Translator<'_> {
                 self.write_operand(dst, pos, if_true);
                 let if_false = self.use_operand(pos + 1, if_false);
                 let cond = self.use_operand(pos + 2, cond);
-                self.emit(Instr::Select { dst, cond, if_false });
+                self.emit(Instr::Select {
+                    dst,
+                    cond,
+                    if_false,
+                });
                 self.push(Operand::Temp);
             }
             Operator::LocalGet { local_index } => {
@@ -779,13 +950,19 @@ impl Translator<'_> {
             }
             Operator::GlobalGet { global_index } => {
                 let dst = self.canonical(self.stack.len());
-                self.emit(Instr::GlobalGet { dst, global: global_index });
+                self.emit(Instr::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
                 self.push(Operand::Temp);
             }
             Operator::GlobalSet { global_index } => {
                 let value = self.pop()?;
                 let src = self.use_operand(self.stack.len(), value);
-                self.emit(Instr::GlobalSet { src, global: global_index });
+                self.emit(Instr::GlobalSet {
+                    src,
+                    global: global_index,
+                });
             }
             Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
             Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
@@ -794,7 +971,10 @@ impl Translator<'_> {
             Operator::RefNull { .. } => self.push(Operand::Const(crate::store::entities::NULL_REF)),
             Operator::RefFunc { function_index } => {
                 let dst = self.canonical(self.stack.len());
-                self.emit(Instr::RefFunc { dst, func: function_index });
+                self.emit(Instr::RefFunc {
+                    dst,
+                    func: function_index,
+                });
                 self.push(Operand::Temp);
             }
             Operator::MemorySize { mem } => {
@@ -821,19 +1001,28 @@ impl Translator<'_> {
             Operator::MemoryInit { data_index, mem } => {
                 self.check_memory(mem)?;
                 let args = self.pop_consecutive(3)?;
-                self.emit(Instr::MemoryInit { args, data: data_index });
+                self.emit(Instr::MemoryInit {
+                    args,
+                    data: data_index,
+                });
             }
             Operator::DataDrop { data_index } => {
                 self.emit(Instr::DataDrop { data: data_index });
             }
-            Operator::TableGet { table } => self.unary(|dst, index| Instr::TableGet { dst, index, table })?,
+            Operator::TableGet { table } => {
+                self.unary(|dst, index| Instr::TableGet { dst, index, table })?
+            }
             Operator::TableSet { table } => {
                 let value = self.pop()?;
                 let index = self.pop()?;
                 let pos = self.stack.len();
                 let index = self.use_operand(pos, index);
                 let value = self.use_operand(pos + 1, value);
-                self.emit(Instr::TableSet { index, value, table });
+                self.emit(Instr::TableSet {
+                    index,
+                    value,
+                    table,
+                });
             }
             Operator::TableSize { table } => {
                 let dst = self.canonical(self.stack.len());
@@ -849,19 +1038,33 @@ impl Translator<'_> {
                 let args = self.pop_consecutive(3)?;
                 self.emit(Instr::TableFill { args, table });
             }
-            Operator::TableCopy { dst_table, src_table } => {
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
                 let args = self.pop_consecutive(3)?;
-                self.emit(Instr::TableCopy { args, dst_table, src_table });
+                self.emit(Instr::TableCopy {
+                    args,
+                    dst_table,
+                    src_table,
+                });
             }
             Operator::TableInit { elem_index, table } => {
                 let args = self.pop_consecutive(3)?;
-                self.emit(Instr::TableInit { args, table, elem: elem_index });
+                self.emit(Instr::TableInit {
+                    args,
+                    table,
+                    elem: elem_index,
+                });
             }
             Operator::ElemDrop { elem_index } => {
                 self.emit(Instr::ElemDrop { elem: elem_index });
             }
             ref other => {
-                return Err(invalid(self.offset, format!("unsupported operator {other:?}")));
+                return Err(invalid(
+                    self.offset,
+                    format!("unsupported operator {other:?}"),
+                ));
             }
         }
         Ok(())
@@ -878,7 +1081,10 @@ impl Translator<'_> {
     fn end_values(&mut self, ctrl: usize) -> Result<(), Error> {
         let results = self.ctrls[ctrl].results;
         if self.stack.len() != self.ctrls[ctrl].height + results {
-            return Err(invalid(self.offset, "type mismatch: wrong number of values at the end of a block"));
+            return Err(invalid(
+                self.offset,
+                "type mismatch: wrong number of values at the end of a block",
+            ));
         }
         self.materialize_top(results);
         Ok(())
@@ -890,21 +1096,28 @@ impl Translator<'_> {
         if self.ctrls[last].kind == CtrlKind::Func {
             if reachable {
                 if self.stack.len() != self.num_results {
-                    return Err(invalid(self.offset, "type mismatch: wrong number of results"));
+                    return Err(invalid(
+                        self.offset,
+                        "type mismatch: wrong number of results",
+                    ));
                 }
                 self.return_sequence();
             }
-            let ctrl = self.ctrls.pop().map(|c| c.patches).unwrap_or_default();
-            // Branches to the function's label are returns; none is left to patch.
-            debug_assert!(ctrl.is_empty());
+            // Branches to the function's label are returns: nothing is left to patch.
+            self.ctrls.pop();
             return Ok(());
         }
         if reachable {
             self.end_values(last)?;
         }
-        let Some(ctrl) = self.ctrls.pop() else { return Ok(()) };
+        let Some(ctrl) = self.ctrls.pop() else {
+            return Ok(());
+        };
         if ctrl.kind == CtrlKind::If && ctrl.params != ctrl.results {
-            return Err(invalid(self.offset, "type mismatch: if without else must not change the stack"));
+            return Err(invalid(
+                self.offset,
+                "type mismatch: if without else must not change the stack",
+            ));
         }
         let here = self.here();
         let has_label = !ctrl.patches.is_empty() || ctrl.else_patch.is_some();
