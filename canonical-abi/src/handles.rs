@@ -19,7 +19,11 @@ use crate::types::ResourceId;
 pub const MAX_TABLE_LENGTH: u32 = (1 << 28) - 1;
 
 /// Runs when an owning handle is dropped, with the resource's `rep`.
-pub type Destructor = Box<dyn FnMut(u32) -> Result<(), Error>>;
+///
+/// `Send` so that a table can sit behind a mutex shared by the host
+/// functions of a component instance (which the core store requires to be
+/// `Send + Sync`).
+pub type Destructor = Box<dyn FnMut(u32) -> Result<(), Error> + Send>;
 
 /// `ResourceHandle`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,8 +344,7 @@ mod tests {
     use crate::abi::{CanonOptions, Context, VecMemory, lift_func_params, lower_func_params};
     use crate::types::Type;
     use crate::values::Val;
-    use std::cell::RefCell;
-    use std::rc::Rc;
+    use std::sync::{Arc, Mutex};
 
     const FILE: ResourceId = ResourceId(1);
     const SOCKET: ResourceId = ResourceId(2);
@@ -375,19 +378,19 @@ mod tests {
 
     #[test]
     fn dropping_an_own_runs_the_destructor() {
-        let dropped = Rc::new(RefCell::new(Vec::new()));
+        let dropped = Arc::new(Mutex::new(Vec::new()));
         let mut table = HandleTable::new();
-        let log = Rc::clone(&dropped);
+        let log = Arc::clone(&dropped);
         table.set_destructor(
             FILE,
             Box::new(move |rep| {
-                log.borrow_mut().push(rep);
+                log.lock().unwrap().push(rep);
                 Ok(())
             }),
         );
         let h = table.resource_new(FILE, 42).unwrap();
         table.resource_drop(FILE, h).unwrap();
-        assert_eq!(*dropped.borrow(), [42]);
+        assert_eq!(*dropped.lock().unwrap(), [42]);
     }
 
     #[test]

@@ -32,6 +32,7 @@
 //! ```
 
 pub mod abi;
+pub mod component;
 mod error;
 pub mod handles;
 pub mod types;

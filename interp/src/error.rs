@@ -10,16 +10,16 @@ use myrt_validator::ValidationError;
 pub enum Error {
     /// The binary is not a well-formed module.
     #[error("malformed module: {0}")]
-    Decode(#[from] DecodeError),
+    Decode(DecodeError),
     /// The module is well-formed but breaks a validation rule.
     #[error("invalid module: {0}")]
-    Invalid(#[from] ValidationError),
+    Invalid(ValidationError),
     /// An import could not be satisfied ("unknown import", "incompatible import type").
     #[error("{0}")]
     Link(String),
     /// Execution trapped.
     #[error("{0}")]
-    Trap(#[from] Trap),
+    Trap(Trap),
     /// A host function returned an error; it stops the wasm code that called it.
     #[error("host function failed: {0}")]
     Host(Box<dyn std::error::Error + Send + Sync>),
@@ -107,6 +107,26 @@ impl From<TrapCode> for Trap {
     }
 }
 
+// Written out rather than `#[from]`: that would also make the inner error the
+// `source()`, and error reporters that print the chain would show it twice.
+impl From<DecodeError> for Error {
+    fn from(err: DecodeError) -> Self {
+        Error::Decode(err)
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(err: ValidationError) -> Self {
+        Error::Invalid(err)
+    }
+}
+
+impl From<Trap> for Error {
+    fn from(trap: Trap) -> Self {
+        Error::Trap(trap)
+    }
+}
+
 impl From<TrapCode> for Error {
     fn from(code: TrapCode) -> Self {
         Error::Trap(Trap::new(code))
@@ -118,8 +138,15 @@ impl fmt::Display for Trap {
         f.write_str(self.code.message())?;
         if !self.backtrace.is_empty() {
             f.write_str("\nwasm backtrace:")?;
-            for (depth, frame) in self.backtrace.iter().enumerate() {
-                write!(f, "\n    {depth}: {frame}")?;
+            // Deep recursion yields thousands of identical frames: print each
+            // run of them once, with its length.
+            let mut depth = 0;
+            for run in self.backtrace.chunk_by(|a, b| a == b) {
+                write!(f, "\n    {depth}: {}", run[0])?;
+                if run.len() > 1 {
+                    write!(f, " (and {} more identical frames)", run.len() - 1)?;
+                }
+                depth += run.len();
             }
         }
         Ok(())

@@ -35,3 +35,17 @@ fn eager_translation_validates_and_translates_at_load() {
     let invalid = wat::parse_str("(module (func (drop)))").unwrap();
     assert!(matches!(Module::new(&engine, &invalid), Err(Error::Invalid(_))));
 }
+
+#[test]
+fn deep_recursion_backtrace_collapses_identical_frames() {
+    let engine = Engine::default();
+    let wasm = wat::parse_str(r#"(module (func $f (export "f") (call $f)))"#).unwrap();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let error = f.call(&mut store, &[], &mut []).unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.starts_with("call stack exhausted\nwasm backtrace:\n    0: f (and "), "{shown}");
+    assert_eq!(shown.lines().count(), 3, "{shown}");
+}

@@ -9,15 +9,21 @@ use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
+use crate::component::{self, ComponentMode, Components, FailureKind};
 use crate::expectations::{check_rejected, check_runtime_error};
 use crate::report::FileReport;
 use crate::spectest::spectest_items;
 use crate::values::{arg_to_val, check_result, describe_val};
 
-/// Runs every directive of the script `text`. `path_for_messages` only
-/// prefixes the failure lines. Never panics: a panic inside the interpreter
-/// fails the directive that caused it.
+/// Runs every directive of the script `text`, executing components.
+/// `path_for_messages` only prefixes the failure lines. Never panics: a panic
+/// inside the interpreter fails the directive that caused it.
 pub fn run_wast(path_for_messages: &str, text: &str) -> FileReport {
+    run_wast_with(path_for_messages, text, ComponentMode::Execute)
+}
+
+/// [`run_wast`] with a choice of what `(component ...)` directives mean.
+pub fn run_wast_with(path_for_messages: &str, text: &str, mode: ComponentMode) -> FileReport {
     let mut report = FileReport::default();
     let mut lexer = Lexer::new(text);
     // The suite's names and strings deliberately contain bidirectional-text characters.
@@ -30,11 +36,11 @@ pub fn run_wast(path_for_messages: &str, text: &str) -> FileReport {
         Ok(wast) => wast.directives,
         Err(error) => return unparsable(report, path_for_messages, text, error),
     };
-    let mut runner = match Runner::new() {
+    let mut runner = match Runner::new(mode) {
         Ok(runner) => runner,
         Err(error) => {
             report.fail(format!(
-                "{path_for_messages}: cannot create the spectest module: {error}"
+                "{path_for_messages}: cannot create the host items: {error}"
             ));
             return report;
         }
@@ -102,17 +108,34 @@ struct Runner {
     current: Option<Instance>,
     named_definitions: HashMap<String, Module>,
     last_definition: Option<Module>,
+    components: Components,
+    /// Which layer the most recent instance belongs to: unnamed actions go there.
+    current_layer: Layer,
+    /// Which layer the most recent definition belongs to: `(module instance)`
+    /// and `(component instance)` without a definition name use it.
+    last_definition_layer: Layer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layer {
+    Core,
+    Component,
 }
 
 impl Runner {
-    fn new() -> Result<Self, Error> {
+    fn new(mode: ComponentMode) -> Result<Self, String> {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ());
-        let importable = spectest_items(&mut store)?
+        let importable = spectest_items(&mut store)
+            .map_err(|error| error.to_string())?
             .into_iter()
             .map(|(name, item)| (("spectest".to_string(), name.to_string()), item))
             .collect();
+        let components = Components::new(&engine, mode)?;
         Ok(Runner {
+            components,
+            current_layer: Layer::Core,
+            last_definition_layer: Layer::Core,
             engine,
             store,
             importable,
@@ -124,6 +147,9 @@ impl Runner {
     }
 
     fn run(&mut self, directive: WastDirective<'_>) -> Result<(), String> {
+        if self.is_about_components(&directive) {
+            return self.run_component(directive);
+        }
         match directive {
             WastDirective::Module(mut module) => {
                 let name = module.name();
@@ -137,6 +163,7 @@ impl Runner {
             WastDirective::ModuleDefinition(mut module) => {
                 let name = module.name();
                 let compiled = self.compile(&mut module)?;
+                self.last_definition_layer = Layer::Core;
                 if let Some(name) = name {
                     self.named_definitions
                         .insert(name.name().to_string(), compiled.clone());
@@ -213,6 +240,132 @@ impl Runner {
         }
     }
 
+    /// Carries out a directive that [`Runner::is_about_components`] accepted.
+    fn run_component(&mut self, directive: WastDirective<'_>) -> Result<(), String> {
+        let (engine, store, components) = (&self.engine, &mut self.store, &mut self.components);
+        match directive {
+            WastDirective::Module(mut module) => {
+                self.current_layer = Layer::Component;
+                components.instantiate_new(engine, store, &mut module)
+            }
+            WastDirective::ModuleDefinition(mut module) => {
+                self.last_definition_layer = Layer::Component;
+                components.define(engine, &mut module)
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                self.current_layer = Layer::Component;
+                components.instantiate_definition(
+                    store,
+                    instance.map(|id| id.name()),
+                    module.map(|id| id.name()),
+                )
+            }
+            WastDirective::Register { name, module, .. } => {
+                components.register(store, name, module.map(|id| id.name()))
+            }
+            WastDirective::Invoke(invoke) => match components.invoke(store, &invoke) {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(error)) => Err(format!("the call failed: {error}")),
+                Err(setup) => Err(setup),
+            },
+            WastDirective::AssertReturn {
+                exec: WastExecute::Invoke(invoke),
+                results,
+                ..
+            } => components.assert_return(store, &invoke, &results),
+            WastDirective::AssertTrap {
+                exec: WastExecute::Invoke(invoke),
+                message,
+                ..
+            } => components.assert_trap(store, &invoke, message),
+            WastDirective::AssertTrap {
+                exec: WastExecute::Wat(module),
+                message,
+                ..
+            } => components.assert_instantiation_fails(
+                engine,
+                store,
+                module,
+                FailureKind::Trap,
+                message,
+            ),
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => components.assert_instantiation_fails(
+                engine,
+                store,
+                module,
+                FailureKind::Unlinkable,
+                message,
+            ),
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            }
+            | WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => component::expect_rejected(engine, &mut module, message),
+            other => Err(format!(
+                "{} is not a component directive",
+                directive_name(&other)
+            )),
+        }
+    }
+
+    /// Whether a directive defines, instantiates, calls or asserts something
+    /// about a component rather than a core module.
+    fn is_about_components(&self, directive: &WastDirective<'_>) -> bool {
+        match directive {
+            WastDirective::Module(module)
+            | WastDirective::ModuleDefinition(module)
+            | WastDirective::AssertInvalid { module, .. }
+            | WastDirective::AssertMalformed { module, .. } => component::is_component(module),
+            WastDirective::ModuleInstance { module, .. } => self.is_component_definition(*module),
+            WastDirective::Register { module, .. } => self.is_component_instance(*module),
+            WastDirective::Invoke(invoke)
+            | WastDirective::AssertReturn {
+                exec: WastExecute::Invoke(invoke),
+                ..
+            }
+            | WastDirective::AssertTrap {
+                exec: WastExecute::Invoke(invoke),
+                ..
+            } => self.is_component_instance(invoke.module),
+            WastDirective::AssertTrap {
+                exec: WastExecute::Wat(module),
+                ..
+            }
+            | WastDirective::AssertUnlinkable { module, .. } => {
+                matches!(module, Wat::Component(_))
+            }
+            _ => false,
+        }
+    }
+
+    /// A name that neither layer knows goes to the layer of the most recent
+    /// instance, so that a component that failed to compile is reported as
+    /// an unknown component rather than an unknown module.
+    fn is_component_instance(&self, name: Option<Id<'_>>) -> bool {
+        match name {
+            Some(id) if self.components.has_instance(id.name()) => true,
+            Some(id) if self.named_instances.contains_key(id.name()) => false,
+            _ => self.current_layer == Layer::Component,
+        }
+    }
+
+    fn is_component_definition(&self, name: Option<Id<'_>>) -> bool {
+        match name {
+            Some(id) if self.components.has_definition(id.name()) => true,
+            Some(id) if self.named_definitions.contains_key(id.name()) => false,
+            _ => self.last_definition_layer == Layer::Component,
+        }
+    }
+
     /// Encodes a text, quoted or binary module and compiles it.
     fn compile(&self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
         if let QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..) = module {
@@ -241,6 +394,7 @@ impl Runner {
     }
 
     fn add_instance(&mut self, name: Option<Id<'_>>, instance: Instance) {
+        self.current_layer = Layer::Core;
         if let Some(name) = name {
             self.named_instances
                 .insert(name.name().to_string(), instance);
@@ -264,7 +418,7 @@ impl Runner {
                     .compile(&mut QuoteWat::Wat(module))
                     .map_err(Failure::Setup)?;
                 let instance = self.instantiate(&compiled).map_err(Failure::Runtime)?;
-                self.current = Some(instance);
+                self.add_instance(None, instance);
                 Ok(Vec::new())
             }
             WastExecute::Get { module, global, .. } => {

@@ -1,7 +1,7 @@
 //! The runner must report wrong expectations: a runner that passes
 //! everything would make the spec suite meaningless.
 
-use myrt_spec_tests::run_wast;
+use myrt_spec_tests::{ComponentMode, run_wast, run_wast_with};
 
 const MODULE: &str = r#"
 (module $m
@@ -66,4 +66,63 @@ fn an_unparsable_script_is_one_failure() {
     let report = run_wast("broken.wast", "(module");
     assert_eq!(report.failed, 1);
     assert!(report.failures[0].starts_with("broken.wast: cannot parse the script"));
+}
+
+const COMPONENT: &str = r#"
+(component $c
+  (core module $m
+    (memory (export "mem") 1)
+    (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+    (func (export "hi") (result i32)
+      (i32.store (i32.const 0) (i32.const 8))
+      (i32.store (i32.const 4) (i32.const 2))
+      (i32.store16 (i32.const 8) (i32.const 0x6968))
+      (i32.const 0))
+    (func (export "trap") unreachable))
+  (core instance $i (instantiate $m))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32)
+    (canon lift (core func $i "add")))
+  (func (export "hi") (result string)
+    (canon lift (core func $i "hi") (memory (core memory $i "mem"))))
+  (func (export "trap") (canon lift (core func $i "trap"))))
+"#;
+
+#[test]
+fn component_expectations_are_checked() {
+    let script = format!(
+        "{COMPONENT}{}",
+        r#"
+        (assert_return (invoke "add" (u32.const 2) (u32.const 40)) (u32.const 42))
+        (assert_return (invoke $c "hi") (str.const "hi"))
+        (assert_trap (invoke "trap") "unreachable")
+        (assert_invalid (component (core module $m) (core instance (instantiate 7))) "index")
+        (assert_unlinkable (component (import "absent" (func))) "not found")
+        (module (func (export "one") (result i32) (i32.const 1)))
+        (assert_return (invoke "one") (i32.const 1))
+        (assert_return (invoke $c "add" (u32.const 1) (u32.const 1)) (u32.const 2))
+        (assert_return (invoke "one") (i32.const 1))
+        (assert_return (invoke $c "add" (u32.const 1) (u32.const 1)) (u32.const 3))
+        (assert_return (invoke $c "hi") (str.const "ho"))
+        (assert_trap (invoke $c "add" (u32.const 1) (u32.const 1)) "unreachable")
+        (assert_invalid (component) "nothing wrong")
+        (assert_unlinkable (component (import "host-return-two" (func (result u32)))) "x")
+        "#
+    );
+    let report = run_wast("component.wast", &script);
+    assert_eq!(report.passed, 10, "{:#?}", report.failures);
+    assert_eq!(report.failed, 5, "{:#?}", report.failures);
+}
+
+#[test]
+fn wasm_tools_components_are_only_validated() {
+    let script = r#"
+        (component (import "no-host-has-this" (func)))
+        (component
+          (core module $m (func (export "f") (result i32) (i32.const 1)))
+          (core instance $i (instantiate $m))
+          (func (export "f") (result u32) (canon lift (core func $i "f"))))
+        (assert_return (invoke "f") (u32.const 1))
+    "#;
+    let report = run_wast_with("validate.wast", script, ComponentMode::ValidateOnly);
+    assert_eq!(report.failures, Vec::<String>::new());
 }

@@ -1,8 +1,10 @@
 //! Command-line definition (clap) and one module per subcommand.
 
 pub mod run;
+mod run_component;
 mod values;
 pub mod wast;
+mod wave;
 
 use std::ffi::OsString;
 
@@ -17,6 +19,7 @@ use clap::{Parser, Subcommand};
 Examples:\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt examples/fib.wat --invoke fib 20\n  \
+myrt run component.wasm --invoke 'add(1, 2)'\n  \
 myrt wast tests/*.wast"
 )]
 pub struct Cli {
@@ -26,7 +29,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Instantiate a core module and call one of its exported functions.
+    /// Instantiate a core module or a component and call one of its exported functions.
     Run(run::RunArgs),
     /// Run WebAssembly script (.wast) files and report failing directives.
     Wast(wast::WastArgs),

@@ -1,4 +1,5 @@
-//! `myrt run`: instantiate a core module without imports and call an export.
+//! `myrt run`: instantiate a core module or a component without imports and
+//! call an export.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use myrt_interp::{
     Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store, Trap, Val,
 };
 
+use super::run_component;
 use super::values::{format_result, parse_arg};
 
 /// Exit status of a trapping program: a trap aborts like a native crash
@@ -18,15 +20,19 @@ const TRAP_EXIT_CODE: u8 = 134;
 #[command(after_help = "Examples:\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt run --invoke add module.wasm 2 -3\n  \
-myrt run program.wasm            (calls the `_start` export)\n\n\
-Each result is printed on its own line. A trap prints its message and wasm\n\
+myrt run program.wasm            (calls the `_start` export)\n  \
+myrt run component.wasm --invoke 'greet(\"world\", [1, 2], some(ok(3)))'\n\n\
+A component's function takes its arguments inside --invoke, in WAVE syntax;\n\
+its result is printed in WAVE syntax. Each result of a core function is printed\n\
+on its own line. A trap prints its message and wasm\n\
 backtrace to stderr and exits with status 134; other errors exit with status 1.")]
 pub struct RunArgs {
-    /// The exported function to call [default: `_start`].
+    /// The exported function to call [default: `_start`]; for a component,
+    /// the call with its arguments: `name(arg, ...)`.
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
 
-    /// The module: binary (.wasm) or text (.wat), detected from its content.
+    /// The module or component: binary (.wasm) or text (.wat), detected from its content.
     pub file: PathBuf,
 
     /// Arguments of the function, parsed by its parameter types: integers in
@@ -38,18 +44,17 @@ pub struct RunArgs {
 
 pub fn execute(args: &RunArgs) -> ExitCode {
     match run(args) {
-        Ok(results) => {
-            for result in results {
-                println!("{}", format_result(&result));
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
             }
             ExitCode::SUCCESS
         }
         Err(error) => {
             eprintln!("error: {error:#}");
-            if error
-                .chain()
-                .any(|cause| cause.downcast_ref::<Trap>().is_some())
-            {
+            if error.chain().any(|cause| {
+                cause.downcast_ref::<Trap>().is_some() || run_component::is_trap(cause)
+            }) {
                 ExitCode::from(TRAP_EXIT_CODE)
             } else {
                 ExitCode::FAILURE
@@ -58,9 +63,21 @@ pub fn execute(args: &RunArgs) -> ExitCode {
     }
 }
 
-fn run(args: &RunArgs) -> anyhow::Result<Vec<Val>> {
+/// Runs the module or component; returns the lines to print.
+fn run(args: &RunArgs) -> anyhow::Result<Vec<String>> {
+    let bytes = wat::parse_file(&args.file)
+        .with_context(|| format!("failed to read `{}`", args.file.display()))?;
+    if run_component::is_component(&bytes) {
+        return run_component::run(args, &bytes).map(|result| result.into_iter().collect());
+    }
+    let results = run_module(args, &bytes)?;
+    Ok(results.iter().map(format_result).collect())
+}
+
+fn run_module(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Vec<Val>> {
     let engine = Engine::default();
-    let module = load_module(&engine, &args.file)?;
+    let module = Module::new(&engine, bytes)
+        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     reject_imports(&module, &args.file)?;
 
     let mut store = Store::new(&engine, ());
@@ -95,13 +112,6 @@ fn run(args: &RunArgs) -> anyhow::Result<Vec<Val>> {
         .map_err(trap_aware)
         .with_context(|| format!("failed to invoke `{name}`"))?;
     Ok(results)
-}
-
-/// Reads a binary or text module; `wat` passes binaries through unchanged.
-fn load_module(engine: &Engine, path: &Path) -> anyhow::Result<Module> {
-    let bytes =
-        wat::parse_file(path).with_context(|| format!("failed to read `{}`", path.display()))?;
-    Module::new(engine, &bytes).with_context(|| format!("failed to compile `{}`", path.display()))
 }
 
 /// `run` has no host functions yet: name every import instead of letting

@@ -33,6 +33,12 @@ pub fn parse_args(text: &str, ty: &FuncType) -> anyhow::Result<Vec<Val>> {
     let mut parser = Parser::new(text)?;
     let mut args = Vec::with_capacity(ty.params.len());
     for (index, (name, param)) in ty.params.iter().enumerate() {
+        if parser.peek().is_none() {
+            bail!(
+                "the function takes {} argument(s), {index} given",
+                ty.params.len()
+            );
+        }
         if index > 0 {
             parser.expect(Token::Comma)?;
         }
@@ -55,16 +61,6 @@ pub fn parse_args(text: &str, ty: &FuncType) -> anyhow::Result<Vec<Val>> {
     Ok(args)
 }
 
-/// Parses one value of type `ty`.
-pub fn parse_value(text: &str, ty: &Type) -> anyhow::Result<Val> {
-    let mut parser = Parser::new(text)?;
-    let value = parser.value(ty)?;
-    if let Some(extra) = parser.peek() {
-        bail!("unexpected {} after the value", extra.describe());
-    }
-    Ok(value)
-}
-
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     /// A number or anything starting with a digit or `-` (`-inf` included).
@@ -82,7 +78,7 @@ impl Token {
     fn describe(&self) -> String {
         match self {
             Token::Number(text) | Token::Label(text) => format!("`{text}`"),
-            Token::Char(c) => format!("{}", print_char(*c)),
+            Token::Char(c) => print_char(*c),
             Token::Str(s) => print_string(s),
             Token::Open(c) | Token::Close(c) => format!("`{c}`"),
             Token::Comma => "`,`".to_string(),
@@ -238,7 +234,11 @@ impl Parser {
         if token == expected {
             Ok(())
         } else {
-            bail!("expected {}, found {}", expected.describe(), token.describe())
+            bail!(
+                "expected {}, found {}",
+                expected.describe(),
+                token.describe()
+            )
         }
     }
 
@@ -461,7 +461,9 @@ fn write_value(out: &mut String, value: &Val) {
             Ok(())
         }
         Val::Flags(set) => {
-            write_list(out, '{', '}', set.iter(), |out, name| write_label(out, name));
+            write_list(out, '{', '}', set.iter(), |out, name| {
+                write_label(out, name)
+            });
             Ok(())
         }
         Val::Enum(name) => {
@@ -574,6 +576,15 @@ fn escaped(c: char) -> String {
 mod tests {
     use super::*;
 
+    fn parse_value(text: &str, ty: &Type) -> anyhow::Result<Val> {
+        let mut parser = Parser::new(text)?;
+        let value = parser.value(ty)?;
+        if let Some(extra) = parser.peek() {
+            bail!("unexpected {} after the value", extra.describe());
+        }
+        Ok(value)
+    }
+
     fn round_trip(text: &str, ty: &Type) -> String {
         match parse_value(text, ty) {
             Ok(value) => print(&value),
@@ -585,7 +596,10 @@ mod tests {
     fn scalars_parse_and_print() {
         assert_eq!(round_trip("true", &Type::Bool), "true");
         assert_eq!(round_trip("-128", &Type::S8), "-128");
-        assert_eq!(round_trip("18446744073709551615", &Type::U64), "18446744073709551615");
+        assert_eq!(
+            round_trip("18446744073709551615", &Type::U64),
+            "18446744073709551615"
+        );
         assert_eq!(round_trip("1.5", &Type::F32), "1.5");
         assert_eq!(round_trip("-inf", &Type::F64), "-inf");
         assert_eq!(round_trip("nan", &Type::F32), "nan");

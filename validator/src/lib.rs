@@ -19,6 +19,7 @@
 
 use myrt_parser::Module;
 
+pub mod component;
 mod body;
 mod const_expr;
 mod error;

@@ -1,1 +1,21 @@
-//! WASI 0.2 host interfaces. Empty until the WASI issue lands.
+//! WASI 0.2 host, independent of any embedding: `WasiCtx` holds what the
+//! guest is granted, `ResourceTable` its resources, and `WasiImpl` has one
+//! method per WIT function (`descriptor_open_at`, `input_stream_read`,
+//! `poll`, ...) for the canonical-ABI binding to call.
+//!
+//! The filesystem is a sandbox: every path is resolved beneath the
+//! directory descriptor it is relative to (see `fs::resolve`).
+
+pub mod clocks;
+pub mod ctx;
+pub mod error;
+pub mod fs;
+pub mod host;
+pub mod io;
+pub mod random;
+pub mod table;
+
+pub use ctx::{WasiCtx, WasiCtxBuilder};
+pub use error::{ErrorCode, FsError, FsResult, HostError};
+pub use host::{StreamError, TerminalInput, TerminalOutput, WasiImpl};
+pub use table::{Resource, ResourceTable, TableError};

@@ -75,9 +75,8 @@ fn same_value(actual: &Val, expected: &Val) -> bool {
         (Some(a), Some(e)) => same_value(a, e),
         _ => false,
     };
-    let same_all = |a: &[Val], e: &[Val]| {
-        a.len() == e.len() && a.iter().zip(e).all(|(a, e)| same_value(a, e))
-    };
+    let same_all =
+        |a: &[Val], e: &[Val]| a.len() == e.len() && a.iter().zip(e).all(|(a, e)| same_value(a, e));
     match (actual, expected) {
         (Val::F32(a), Val::F32(e)) => (a.is_nan() && e.is_nan()) || a.to_bits() == e.to_bits(),
         (Val::F64(a), Val::F64(e)) => (a.is_nan() && e.is_nan()) || a.to_bits() == e.to_bits(),

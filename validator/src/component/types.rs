@@ -13,7 +13,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use myrt_parser::types::{FuncType as CoreFuncType, GlobalType, MemoryType, TableType};
+use myrt_parser::{FuncType as CoreFuncType, GlobalType, MemoryType, TableType};
 
 /// The identity of a resource type: fresh for every `(type (resource ...))`,
 /// every `(sub resource)` import and every instantiation of a component that
@@ -21,7 +21,7 @@ use myrt_parser::types::{FuncType as CoreFuncType, GlobalType, MemoryType, Table
 pub type ResourceId = u32;
 
 /// Which type index a type was named through; ignored by `==` (see module doc).
-#[derive(Debug, Clone, Copy, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Tag(pub u32);
 
 impl PartialEq for Tag {
@@ -91,6 +91,16 @@ impl ValType {
         }
     }
 
+    /// How many type nodes this type is made of (for the type-size limit).
+    pub fn size(&self) -> usize {
+        1 + self.children().into_iter().map(ValType::size).sum::<usize>()
+    }
+
+    /// How deeply types nest inside this one.
+    pub fn depth(&self) -> usize {
+        1 + self.children().into_iter().map(ValType::depth).max().unwrap_or(0)
+    }
+
     /// Whether `pred` holds for this type or any type inside it.
     pub fn any(&self, pred: &dyn Fn(&ValType) -> bool) -> bool {
         pred(self) || self.children().into_iter().any(|t| t.any(pred))
@@ -150,10 +160,34 @@ impl ExternType {
     }
 }
 
-/// An instance's exports, in definition order.
+impl FuncType {
+    pub fn size(&self) -> usize {
+        1 + self.params.iter().map(|(_, t)| t).chain(self.result.iter()).map(ValType::size).sum::<usize>()
+    }
+}
+
+impl ExternType {
+    /// How many type nodes this type is made of (for the type-size limit).
+    pub fn size(&self) -> usize {
+        let list = |l: &[(String, ExternType)]| l.iter().map(|(_, t)| t.size()).sum::<usize>();
+        1 + match self {
+            ExternType::Module(m) => m.imports.len() + m.exports.len(),
+            ExternType::Func(f) | ExternType::Type(TypeDef::Func(f)) => f.size(),
+            ExternType::Value(v) | ExternType::Type(TypeDef::Value(v)) => v.size(),
+            ExternType::Type(TypeDef::Resource(..)) => 0,
+            ExternType::Instance(i) | ExternType::Type(TypeDef::Instance(i)) => list(&i.exports),
+            ExternType::Component(c) | ExternType::Type(TypeDef::Component(c)) => list(&c.imports) + list(&c.exports),
+        }
+    }
+}
+
+/// An instance's exports, in definition order. `resources` are the abstract
+/// resources an instance *type* declares (`(export "r" (type (sub resource)))`):
+/// each import of the type gets fresh ones.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstanceType {
     pub exports: Vec<(String, ExternType)>,
+    pub resources: Range<ResourceId>,
 }
 
 impl InstanceType {

@@ -1,0 +1,59 @@
+//! An instantiated component: its exports.
+
+use std::sync::Arc;
+
+use myrt_interp::AsContext;
+
+use super::func::Func;
+use super::items::{Exports, Item};
+use super::resources::ResourceType;
+use super::types::TypeItem;
+
+/// A component instance (cheap to clone).
+#[derive(Clone)]
+pub struct Instance {
+    pub(crate) exports: Arc<Exports>,
+}
+
+impl Instance {
+    fn item(&self, path: &[&str]) -> Option<&Item> {
+        let (last, instances) = path.split_last()?;
+        let mut exports = &*self.exports;
+        for name in instances {
+            match exports.get(*name)? {
+                Item::Instance(inner) => exports = inner,
+                _ => return None,
+            }
+        }
+        exports.get(*last)
+    }
+
+    /// The exported function `name` (a root export).
+    pub fn get_func(&self, _store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_func_path(&[name])
+    }
+
+    /// A function exported by an exported instance: `&["wasi:cli/run@0.2.0", "run"]`.
+    pub fn get_func_path(&self, path: &[&str]) -> Option<Func> {
+        match self.item(path)? {
+            Item::Func(func) => Some(func.clone()),
+            _ => None,
+        }
+    }
+
+    /// An exported resource type, e.g. to drop an `own` the host received.
+    pub fn get_resource(&self, path: &[&str]) -> Option<ResourceType> {
+        match self.item(path)? {
+            Item::Type(TypeItem::Resource(rt)) => Some(rt.clone()),
+            _ => None,
+        }
+    }
+
+    /// The names of the root exports, in order, with their kinds.
+    pub fn export_names(&self) -> Vec<(String, &'static str)> {
+        self.exports
+            .iter()
+            .map(|(name, item)| (name.clone(), item.kind()))
+            .collect()
+    }
+}

@@ -1,0 +1,149 @@
+//! A loaded component: decoded (and validated) once, instantiated many
+//! times. Nested core modules are compiled on first instantiation and
+//! cached.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use myrt_interp::{Engine, Module};
+use myrt_parser::component as ir;
+
+use super::error::Error;
+use super::types::TypeItem;
+use crate::types::FuncType;
+
+/// A compiled component (cheap to clone).
+#[derive(Clone)]
+pub struct Component(Arc<Inner>);
+
+struct Inner {
+    engine: Engine,
+    ir: Arc<ir::Component>,
+    /// Compiled nested modules, by their offset in the binary (unique across
+    /// all nesting levels, which share one byte buffer).
+    modules: Mutex<HashMap<usize, Module>>,
+    /// Nested components, shared by every instantiation.
+    nested: Mutex<HashMap<usize, Arc<ir::Component>>>,
+}
+
+/// A component (possibly nested) and the loaded component it belongs to.
+#[derive(Clone)]
+pub(crate) struct ComponentRef {
+    pub root: Component,
+    pub ir: Arc<ir::Component>,
+    /// What its outer aliases see: the index spaces of the enclosing
+    /// component instances where it was defined, innermost last. Captured
+    /// at definition, so a nested component exported and instantiated
+    /// elsewhere still sees its own parent's definitions.
+    pub outer: Arc<[Arc<OuterScope>]>,
+}
+
+/// The index spaces an outer alias can name (Explainer.md: outer aliases
+/// are limited to types, modules and components).
+pub(crate) struct OuterScope {
+    pub types: Vec<TypeItem>,
+    pub modules: Vec<Module>,
+    pub components: Vec<ComponentRef>,
+}
+
+/// What an import or export is, for listing and error messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComponentItem {
+    Func(FuncType),
+    Instance(Vec<(String, ComponentItem)>),
+    Module,
+    Component,
+    Type,
+    Resource,
+    Value,
+}
+
+impl Component {
+    /// Decodes and validates a component binary.
+    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
+        let ir = myrt_parser::component::decode_component(bytes.to_vec())?;
+        myrt_validator::component::validate_component(&ir)
+            .map_err(|err| Error::Invalid(err.to_string()))?;
+        Ok(Component(Arc::new(Inner {
+            engine: engine.clone(),
+            ir: Arc::new(ir),
+            modules: Mutex::default(),
+            nested: Mutex::default(),
+        })))
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
+    }
+
+    pub(crate) fn root_ref(&self) -> ComponentRef {
+        ComponentRef {
+            root: self.clone(),
+            ir: Arc::clone(&self.0.ir),
+            outer: Arc::new([]),
+        }
+    }
+
+    /// The compiled form of a module nested in `ir` (a part of this component).
+    pub(crate) fn module(
+        &self,
+        ir: &ir::Component,
+        nested: &ir::NestedModule,
+    ) -> Result<Module, Error> {
+        let mut modules = self.0.modules.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(module) = modules.get(&nested.range.start) {
+            return Ok(module.clone());
+        }
+        let module = Module::new(&self.0.engine, ir.module_bytes(nested))?;
+        modules.insert(nested.range.start, module.clone());
+        Ok(module)
+    }
+
+    /// A component nested in `ir`, shared rather than copied per
+    /// instantiation; `outer` is the scope chain its outer aliases see.
+    pub(crate) fn nested(
+        &self,
+        nested: &ir::Component,
+        outer: Arc<[Arc<OuterScope>]>,
+    ) -> ComponentRef {
+        let mut cache = self.0.nested.lock().unwrap_or_else(|p| p.into_inner());
+        let ir = cache
+            .entry(nested.range.start)
+            .or_insert_with(|| Arc::new(nested.clone()));
+        ComponentRef {
+            root: self.clone(),
+            ir: Arc::clone(ir),
+            outer,
+        }
+    }
+
+    /// The component's imports, in order.
+    pub fn imports(&self) -> Vec<(String, ComponentItem)> {
+        self.0
+            .ir
+            .imports
+            .iter()
+            .map(|import| {
+                (
+                    import.name.name.clone(),
+                    super::listing::extern_item(&self.0.ir, &import.ty),
+                )
+            })
+            .collect()
+    }
+
+    /// The component's exports, in order.
+    pub fn exports(&self) -> Vec<(String, ComponentItem)> {
+        self.0
+            .ir
+            .exports
+            .iter()
+            .map(|export| {
+                (
+                    export.name.name.clone(),
+                    super::listing::export_item(&self.0.ir, export),
+                )
+            })
+            .collect()
+    }
+}

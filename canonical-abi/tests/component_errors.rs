@@ -1,0 +1,217 @@
+//! Traps inside lifted calls (with wasm backtraces), Canonical ABI traps,
+//! and link errors.
+
+use myrt_canonical_abi::Val;
+use myrt_canonical_abi::component::{Component, Engine, Error, Linker, ResourceType, Store};
+
+fn load(engine: &Engine, wat: &str) -> Component {
+    let bytes = wat::parse_str(wat).expect("test component parses");
+    Component::new(engine, &bytes).expect("component loads")
+}
+
+const TRAPPING: &str = r#"(component
+  (core module $m
+    (memory (export "mem") 1)
+    (func $deep (unreachable))
+    (func $middle (call $deep))
+    (func (export "boom") (param i32) (result i32) (call $middle) (local.get 0))
+    ;; returns a string that runs past the end of memory
+    (func (export "bad-string") (result i32)
+      (i32.store (i32.const 0) (i32.const 65530))
+      (i32.store (i32.const 4) (i32.const 100))
+      (i32.const 0))
+    (func (export "bad-char") (result i32) (i32.const 0xD800)))
+  (core instance $i (instantiate $m))
+  (func (export "boom") (param "x" u32) (result u32) (canon lift (core func $i "boom")))
+  (func (export "bad-string") (result string) (canon lift (core func $i "bad-string") (memory $i "mem")))
+  (func (export "bad-char") (result char) (canon lift (core func $i "bad-char")))
+)"#;
+
+#[test]
+fn traps_in_core_code_carry_a_backtrace() {
+    let engine = Engine::default();
+    let component = load(&engine, TRAPPING);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &component)
+        .unwrap();
+    let boom = instance.get_func(&store, "boom").unwrap();
+    let err = boom
+        .call(&mut store, &[Val::U32(1)], &mut [Val::Bool(false)])
+        .unwrap_err();
+    let Error::Trap(trap) = &err else {
+        panic!("not a core trap: {err:?}")
+    };
+    assert_eq!(trap.code, myrt_interp::TrapCode::Unreachable);
+    assert!(err.backtrace().len() >= 3, "{err}");
+    assert!(err.to_string().contains("wasm backtrace"), "{err}");
+    // A trap poisons the instance: it cannot be entered again.
+    let err = boom
+        .call(&mut store, &[Val::U32(1)], &mut [Val::Bool(false)])
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("cannot enter component instance"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_guest_values_trap_in_the_canonical_abi() {
+    let engine = Engine::default();
+    let component = load(&engine, TRAPPING);
+    let mut store = Store::new(&engine, ());
+    for (name, message) in [
+        ("bad-string", "out of bounds"),
+        ("bad-char", "Unicode scalar value"),
+    ] {
+        // A fresh instance each time: a trap poisons the instance.
+        let instance = Linker::<()>::new(&engine)
+            .instantiate(&mut store, &component)
+            .unwrap();
+        let f = instance.get_func(&store, name).unwrap();
+        let err = f
+            .call(&mut store, &[], &mut [Val::Bool(false)])
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Abi(myrt_canonical_abi::Error::Trap(m)) if m.contains(message)),
+            "{name}: {err:?}"
+        );
+    }
+}
+
+const IMPORTER: &str = r#"(component
+  (import "f" (func (param "x" u32)))
+  (import "iface" (instance
+    (export "g" (func (result string)))
+    (export "res" (type (sub resource)))))
+)"#;
+
+#[test]
+fn missing_imports_are_named() {
+    let engine = Engine::default();
+    let component = load(&engine, IMPORTER);
+    let mut store = Store::new(&engine, ());
+    let err = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &component)
+        .err()
+        .unwrap();
+    let Error::Link(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("`f`") && message.contains("a func"),
+        "{message}"
+    );
+
+    let mut linker = Linker::<()>::new(&engine);
+    linker.root().func_new("f", |_, _, _| Ok(())).unwrap();
+    linker
+        .root()
+        .instance("iface")
+        .unwrap()
+        .func_new("g", |_, _, _| Ok(()))
+        .unwrap();
+    let err = linker.instantiate(&mut store, &component).err().unwrap();
+    let Error::Link(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("iface") && message.contains("`res`") && message.contains("resource"),
+        "{message}"
+    );
+
+    linker
+        .root()
+        .instance("iface")
+        .unwrap()
+        .resource("res", ResourceType::host(), |_, _| Ok(()))
+        .unwrap();
+    linker
+        .instantiate(&mut store, &component)
+        .expect("all imports defined");
+}
+
+#[test]
+fn imports_of_the_wrong_kind_or_type_are_rejected() {
+    let engine = Engine::default();
+    let component = load(&engine, IMPORTER);
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::<()>::new(&engine);
+    linker.root().instance("f").unwrap();
+    let err = linker.instantiate(&mut store, &component).err().unwrap();
+    let Error::Link(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("expected a func, found an instance"),
+        "{message}"
+    );
+
+    // A component function of the wrong type, from another instance.
+    let provider = load(
+        &engine,
+        r#"(component
+      (core module $m (func (export "f") (param i32 i32)))
+      (core instance $i (instantiate $m))
+      (core module $mem (memory (export "mem") 1) (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0)))
+      (core instance $mem (instantiate $mem))
+      (func (export "f") (param "x" string)
+        (canon lift (core func $i "f") (memory $mem "mem") (realloc (func $mem "realloc"))))
+    )"#,
+    );
+    let consumer = load(
+        &engine,
+        r#"(component (import "dep" (instance (export "f" (func (param "x" u32))))))"#,
+    );
+    let mut linker = Linker::<()>::new(&engine);
+    let provided = linker.instantiate(&mut store, &provider).unwrap();
+    linker.define_instance("dep", provided).unwrap();
+    let err = linker.instantiate(&mut store, &consumer).err().unwrap();
+    let Error::Link(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("wrong type") && message.contains("U32") && message.contains("String"),
+        "{message}"
+    );
+}
+
+/// The validator runs when a component is loaded.
+#[test]
+fn invalid_components_are_rejected_on_load() {
+    let nested = r#"(component
+      (component $needs-u32
+        (import "f" (func (param "x" u32))))
+      (core module $m (func (export "f") (param i32 i32)))
+      (core instance $i (instantiate $m))
+      (core module $mem (memory (export "mem") 1) (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0)))
+      (core instance $mem (instantiate $mem))
+      (func $takes-string (param "x" string)
+        (canon lift (core func $i "f") (memory $mem "mem") (realloc (func $mem "realloc"))))
+      (instance (instantiate $needs-u32 (with "f" (func $takes-string))))
+    )"#;
+    let bytes = wat::parse_str(nested).unwrap();
+    let err = Component::new(&Engine::default(), &bytes).err().unwrap();
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+}
+
+#[test]
+fn linker_names_are_defined_once() {
+    let engine = Engine::default();
+    let mut linker = Linker::<()>::new(&engine);
+    linker.root().func_new("f", |_, _, _| Ok(())).unwrap();
+    assert!(matches!(
+        linker.root().func_new("f", |_, _, _| Ok(())),
+        Err(Error::Link(_))
+    ));
+    assert!(linker.root().instance("f").is_err());
+}
+
+#[test]
+fn malformed_components_are_decode_errors() {
+    let engine = Engine::default();
+    assert!(matches!(
+        Component::new(&engine, b"\0asm\x0d\0\x01\0\xff"),
+        Err(Error::Decode(_))
+    ));
+}
