@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, measurement::WallTime};
 use myrt_benches::myrt_runner::MyrtProgram;
 use myrt_benches::programs::{self, Program};
-use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP};
+use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP};
 use myrt_benches::synthetic;
 
 /// An instantiated program on wasmi, mirroring `MyrtProgram`.
@@ -101,20 +101,20 @@ fn bench_program(criterion: &mut Criterion, program: &Program) {
     group.finish();
 }
 
-fn bench_module_new(criterion: &mut Criterion) {
-    let wasm = synthetic::large_module().expect("the synthetic module assembles");
+/// `Module::new` of `wasm`: decoding and validating every body, translating none (both
+/// engines translate a body on its first call).
+fn bench_module_new(criterion: &mut Criterion, group_name: &str, wasm: &[u8]) {
     let myrt_engine = myrt_interp::Engine::default();
     let wasmi_engine = wasmi_engine();
 
-    let mut group = criterion.benchmark_group(MODULE_NEW_GROUP);
+    let mut group = criterion.benchmark_group(group_name);
     configure_long_running(&mut group);
     group.bench_function("myrt", |bencher| {
-        bencher.iter(|| {
-            myrt_interp::Module::new(&myrt_engine, black_box(&wasm)).expect("valid module")
-        })
+        bencher
+            .iter(|| myrt_interp::Module::new(&myrt_engine, black_box(wasm)).expect("valid module"))
     });
     group.bench_function("wasmi", |bencher| {
-        bencher.iter(|| wasmi::Module::new(&wasmi_engine, black_box(&wasm)).expect("valid module"))
+        bencher.iter(|| wasmi::Module::new(&wasmi_engine, black_box(wasm)).expect("valid module"))
     });
     group.finish();
 }
@@ -161,7 +161,7 @@ fn print_summary() {
         .iter()
         .filter_map(|p| results::load(&dir, p.name))
         .collect();
-    let startup: Vec<_> = [MODULE_NEW_GROUP, INSTANTIATE_GROUP]
+    let startup: Vec<_> = results::STARTUP_GROUPS
         .into_iter()
         .filter_map(|group| results::load(&dir, group))
         .collect();
@@ -184,7 +184,13 @@ fn main() {
     for program in &programs::ALL {
         bench_program(&mut criterion, program);
     }
-    bench_module_new(&mut criterion);
+    let synthetic = synthetic::large_module().expect("the synthetic module assembles");
+    bench_module_new(&mut criterion, MODULE_NEW_GROUP, &synthetic);
+    bench_module_new(
+        &mut criterion,
+        MODULE_NEW_REAL_GROUP,
+        programs::LARGE_REAL_MODULE,
+    );
     bench_instantiate(&mut criterion);
     criterion.final_summary();
     print_summary();

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 /// Criterion group names of the startup benchmarks (the compute groups are the program names).
 pub const MODULE_NEW_GROUP: &str = "module_new_large";
+pub const MODULE_NEW_REAL_GROUP: &str = "module_new_regex_debug";
 pub const INSTANTIATE_GROUP: &str = "instantiate_small";
+
+/// Every startup group, in the order the summary and the report list them.
+pub const STARTUP_GROUPS: [&str; 3] = [MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP, INSTANTIATE_GROUP];
 
 /// One benchmark measured on both engines.
 #[derive(Clone, Debug)]

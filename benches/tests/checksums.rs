@@ -1,8 +1,21 @@
 //! Every compute program on myrt, with small inputs, against checksums computed independently
 //! in Rust here (and, where there are any, against published values). Never timings.
+//!
+//! The Rust guests' expected checksums come from their own workload code compiled natively
+//! for the host (the `#[path]` modules below): the same source run by rustc's x86-64 backend
+//! instead of through wasm and an interpreter.
 
 use myrt_benches::myrt_runner::MyrtProgram;
 use myrt_benches::programs::{self, Program};
+
+#[path = "../guests/coremark/src/workload.rs"]
+mod coremark_workload;
+#[path = "../guests/deflate/src/workload.rs"]
+mod deflate_workload;
+#[path = "../guests/json/src/workload.rs"]
+mod json_workload;
+#[path = "../guests/regex/src/workload.rs"]
+mod regex_workload;
 
 /// Runs `program` on myrt for each input (all in one instance, as the benchmarks do, so the
 /// programs' re-initialisation of memory between calls is exercised too).
@@ -232,6 +245,72 @@ fn matmul_matches_reference() {
         );
         assert_eq!(result, matmul_reference(n), "matmul({n}) bits");
     }
+}
+
+/// Runs `program` on myrt for each input and compares with `native`, the guest's workload
+/// compiled for the host. Returns the checksums, to check properties of them too.
+fn check_guest(program: &Program, inputs: &[i32], native: fn(i32) -> i64) -> Vec<i64> {
+    let (_, results) = run_all(program, inputs);
+    for (&n, &result) in inputs.iter().zip(&results) {
+        assert_eq!(result, native(n), "{}({n}) on myrt vs native", program.name);
+        assert_ne!(
+            result, -1,
+            "{}({n}): the guest's own round-trip check failed",
+            program.name
+        );
+    }
+    results
+}
+
+#[test]
+fn deflate_matches_native() {
+    // Empty input, one byte, less than one 32 KiB window, and several windows.
+    let results = check_guest(
+        &programs::DEFLATE,
+        &[0, 1, 1000, 70_000, 5],
+        deflate_workload::run,
+    );
+    let compressed_size = |checksum: i64| checksum >> 32;
+    assert!(
+        compressed_size(results[3]) < 70_000 / 3,
+        "the generated text should compress well, got {} bytes",
+        compressed_size(results[3])
+    );
+}
+
+#[test]
+fn json_matches_native() {
+    check_guest(&programs::JSON, &[0, 1, 10, 150, 3], json_workload::run);
+}
+
+#[test]
+fn regex_matches_native() {
+    let results = check_guest(&programs::REGEX, &[0, 1, 40, 2], regex_workload::run);
+    assert_ne!(
+        results[2], results[0],
+        "40 lines of text should match something"
+    );
+}
+
+#[test]
+fn coremark_matches_native() {
+    check_guest(&programs::COREMARK, &[0, 1, 2, 7], coremark_workload::run);
+}
+
+#[test]
+fn large_real_module_is_accepted() {
+    let module =
+        myrt_interp::Module::new(&myrt_interp::Engine::default(), programs::LARGE_REAL_MODULE);
+    assert!(
+        module.is_ok(),
+        "myrt rejects the debug build of the regex guest: {:?}",
+        module.err()
+    );
+    assert!(
+        programs::LARGE_REAL_MODULE.len() > 2 << 20,
+        "the startup benchmark's real module shrank to {} bytes",
+        programs::LARGE_REAL_MODULE.len()
+    );
 }
 
 #[test]

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use myrt_benches::programs;
-use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP};
+use myrt_benches::programs::Source;
+use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP};
 use myrt_benches::synthetic::{self, LARGE_MODULE_FUNCTIONS};
 
 /// The command the table is normally produced with; a different one can be given as argument.
@@ -47,6 +48,31 @@ fn rustc_version() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// The programs' inputs, hand-written kernels and Rust guests listed apart.
+fn program_inputs() -> String {
+    let mut text = String::new();
+    for (heading, from_text) in [
+        ("Hand-written WebAssembly text (benches/wat/)", true),
+        (
+            "Rust programs compiled to wasm32-unknown-unknown (benches/guests/)",
+            false,
+        ),
+    ] {
+        let calls: Vec<String> = programs::ALL
+            .iter()
+            .filter(|program| matches!(program.source, Source::Wat(_)) == from_text)
+            .map(|program| {
+                format!(
+                    "{}: `{}({})`",
+                    program.name, program.export, program.bench_input
+                )
+            })
+            .collect();
+        let _ = writeln!(text, "\n{heading}: {}.", calls.join(", "));
+    }
+    text
+}
+
 fn main() -> anyhow::Result<()> {
     let command = std::env::args()
         .nth(1)
@@ -56,7 +82,7 @@ fn main() -> anyhow::Result<()> {
         .iter()
         .filter_map(|p| results::load(&dir, p.name))
         .collect();
-    let startup: Vec<_> = [MODULE_NEW_GROUP, INSTANTIATE_GROUP]
+    let startup: Vec<_> = results::STARTUP_GROUPS
         .into_iter()
         .filter_map(|group| results::load(&dir, group))
         .collect();
@@ -70,6 +96,7 @@ fn main() -> anyhow::Result<()> {
         .map(|n| n.get())
         .unwrap_or(1);
     let large_module_bytes = synthetic::large_module()?.len();
+    let real_module_bytes = programs::LARGE_REAL_MODULE.len();
 
     let mut report = String::from("# Benchmarks: myrt vs wasmi\n\n");
     report.push_str(
@@ -80,23 +107,16 @@ fn main() -> anyhow::Result<()> {
     );
     report.push_str("## Compute\n\n");
     report.push_str(&results::markdown_table(&compute, true));
-    let mut inputs = String::from("\nPrograms (benches/wat/) and inputs: ");
-    for (index, program) in programs::ALL.iter().enumerate() {
-        let separator = if index == 0 { "" } else { ", " };
-        let _ = write!(
-            inputs,
-            "{separator}`{}({})`",
-            program.export, program.bench_input
-        );
-    }
-    report.push_str(&inputs);
-    report.push_str(".\n\n## Startup\n\n");
+    report.push_str(&program_inputs());
+    report.push_str("\n## Startup\n\n");
     report.push_str(&results::markdown_table(&startup, false));
     let _ = write!(
         report,
         "\n`{MODULE_NEW_GROUP}`: `Module::new` (decode, validate every body, translate nothing) of \
          a synthetic module of {LARGE_MODULE_FUNCTIONS} functions, {large_module_bytes} bytes \
          (benches/src/synthetic.rs).  \n\
+         `{MODULE_NEW_REAL_GROUP}`: the same for a real module, the regex guest built by rustc \
+         in debug mode, {real_module_bytes} bytes.  \n\
          `{INSTANTIATE_GROUP}`: a new store plus instantiation of the sha256 module (one memory \
          page with a data segment, eight globals).\n\n"
     );
