@@ -125,11 +125,17 @@ impl HandleTable {
             .entries
             .get_mut(index as usize)
             .and_then(Option::as_mut)
-            .ok_or_else(|| Error::trap(format!("{index} is not a live handle")))?;
+            .ok_or_else(|| Error::trap(format!("unknown handle index {index}")))?;
         trap_if(handle.rt != rt, || {
+            let found = if handle.rt.is_host_defined() == rt.is_host_defined() {
+                "a different"
+            } else {
+                "a"
+            };
             format!(
-                "handle {index} is a resource of type {:?}, not {rt:?}",
-                handle.rt
+                "handle index {index} used with the wrong type, expected {} but found {found} {}",
+                rt.describe(),
+                handle.rt.describe()
             )
         })?;
         Ok(handle)
@@ -139,7 +145,13 @@ impl HandleTable {
     fn remove(&mut self, rt: ResourceId, index: u32) -> Result<ResourceHandle, Error> {
         let handle = self.get_mut(rt, index)?;
         trap_if(handle.num_lends != 0, || {
-            format!("handle {index} is lent to a call in progress")
+            let what = match handle.borrow_scope {
+                None => "owned",
+                Some(_) => "borrowed",
+            };
+            format!(
+                "cannot remove {what} resource while borrowed (handle index {index} is lent to a call in progress)"
+            )
         })?;
         let handle = self.entries[index as usize]
             .take()
@@ -183,7 +195,7 @@ impl HandleTable {
     /// `lift_own`: moves an owning handle out of the table.
     pub fn lift_own(&mut self, rt: ResourceId, index: u32) -> Result<u32, Error> {
         trap_if(self.get_mut(rt, index)?.borrow_scope.is_some(), || {
-            format!("handle {index} is a borrow where an own is expected")
+            format!("handle index {index} is a borrow where an own is expected")
         })?;
         Ok(self.remove(rt, index)?.rep)
     }
@@ -257,7 +269,7 @@ impl HandleTable {
             .ok_or_else(|| Error::trap("call scope already ended"))?;
         let (_, borrows) = self.scopes.remove(position);
         trap_if(borrows != 0, || {
-            format!("call returned while still holding {borrows} borrowed handle(s)")
+            format!("borrow handles still remain at the end of the call ({borrows} not dropped)")
         })
     }
 
@@ -358,7 +370,7 @@ mod tests {
         let mut table = HandleTable::new();
         assert_eq!(table.resource_new(FILE, 100), Ok(1));
         assert_eq!(table.resource_new(FILE, 200), Ok(2));
-        assert!(is_trap(table.resource_rep(FILE, 0), "not a live handle"));
+        assert!(is_trap(table.resource_rep(FILE, 0), "unknown handle index"));
         table.resource_drop(FILE, 1).unwrap();
         assert_eq!(table.resource_new(FILE, 300), Ok(1));
         assert_eq!(table.resource_rep(FILE, 1), Ok(300));
@@ -369,11 +381,20 @@ mod tests {
     fn handles_are_checked_for_liveness_and_type() {
         let mut table = HandleTable::new();
         let h = table.resource_new(FILE, 7).unwrap();
-        assert!(is_trap(table.resource_rep(SOCKET, h), "not"));
-        assert!(is_trap(table.resource_drop(SOCKET, h), "not"));
+        assert!(is_trap(
+            table.resource_rep(SOCKET, h),
+            "wrong type, expected guest-defined resource but found a different guest-defined resource"
+        ));
+        assert!(is_trap(table.resource_drop(SOCKET, h), "wrong type"));
         table.resource_drop(FILE, h).unwrap();
-        assert!(is_trap(table.resource_drop(FILE, h), "not a live handle"));
-        assert!(is_trap(table.resource_rep(FILE, 99), "not a live handle"));
+        assert!(is_trap(
+            table.resource_drop(FILE, h),
+            "unknown handle index"
+        ));
+        assert!(is_trap(
+            table.resource_rep(FILE, 99),
+            "unknown handle index"
+        ));
     }
 
     #[test]
@@ -399,8 +420,8 @@ mod tests {
         let h = table.resource_new(FILE, 5).unwrap();
         let mut lenders = Lenders::default();
         assert_eq!(table.lift_borrow(FILE, h, &mut lenders), Ok(5));
-        assert!(is_trap(table.resource_drop(FILE, h), "lent"));
-        assert!(is_trap(table.lift_own(FILE, h), "lent"));
+        assert!(is_trap(table.resource_drop(FILE, h), "while borrowed"));
+        assert!(is_trap(table.lift_own(FILE, h), "while borrowed"));
         table.release_lenders(lenders);
         assert_eq!(table.lift_own(FILE, h), Ok(5));
         assert_eq!(table.live_handles(), 0);
@@ -413,7 +434,10 @@ mod tests {
         let b = table.lower_borrow(FILE, 9, &scope).unwrap();
         assert_eq!(table.resource_rep(FILE, b), Ok(9));
         assert!(is_trap(table.lift_own(FILE, b), "borrow where an own"));
-        assert!(is_trap(table.end_call(scope), "still holding 1"));
+        assert!(is_trap(
+            table.end_call(scope),
+            "remain at the end of the call (1 not dropped)"
+        ));
 
         let scope = table.begin_call();
         let b = table.lower_borrow(FILE, 9, &scope).unwrap();
@@ -462,7 +486,7 @@ mod tests {
         };
         assert_eq!(args, [Val::Own(10), Val::Borrow(20)]);
         assert!(
-            is_trap(caller.resource_rep(FILE, moved), "not a live handle"),
+            is_trap(caller.resource_rep(FILE, moved), "unknown handle index"),
             "the own moved out"
         );
 
@@ -479,7 +503,7 @@ mod tests {
         };
         assert_eq!(callee.resource_rep(FILE, own as u32), Ok(10));
         assert_eq!(callee.resource_rep(FILE, borrow as u32), Ok(20));
-        assert!(is_trap(caller.resource_drop(FILE, lent), "lent"));
+        assert!(is_trap(caller.resource_drop(FILE, lent), "while borrowed"));
 
         callee.resource_drop(FILE, borrow as u32).unwrap();
         callee.end_call(scope).unwrap();

@@ -13,6 +13,26 @@ use crate::error::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceId(pub u32);
 
+impl ResourceId {
+    /// Set in the ids of resource types the host defines, so that a trap
+    /// message can say whose resource a handle was (component/resources.rs
+    /// allocates the ids).
+    pub const HOST_DEFINED: u32 = 1 << 31;
+
+    pub fn is_host_defined(self) -> bool {
+        self.0 & Self::HOST_DEFINED != 0
+    }
+
+    /// "host-defined resource" or "guest-defined resource".
+    pub fn describe(self) -> &'static str {
+        if self.is_host_defined() {
+            "host-defined resource"
+        } else {
+            "guest-defined resource"
+        }
+    }
+}
+
 /// A component value type whose type indices have all been resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {

@@ -215,3 +215,146 @@ fn malformed_components_are_decode_errors() {
         Err(Error::Decode(_))
     ));
 }
+
+/// A parent calling into its child, and a child calling its parent, are
+/// recursive reentrance (`call_might_be_recursive`); siblings may call
+/// each other.
+const FAMILY: &str = r#"(component
+  (core module $leaf (func (export "f")))
+  (core instance $leaf (instantiate $leaf))
+  (func $parent-f (canon lift (core func $leaf "f")))
+
+  (component $callee
+    (core module $m (func (export "f")))
+    (core instance $i (instantiate $m))
+    (func (export "f") (canon lift (core func $i "f"))))
+  (component $caller
+    (import "f" (func $f))
+    (core func $f' (canon lower (func $f)))
+    (core module $m
+      (import "" "f" (func $f))
+      (func (export "g") (call $f)))
+    (core instance $i (instantiate $m (with "" (instance (export "f" (func $f'))))))
+    (func (export "g") (canon lift (core func $i "g"))))
+
+  (instance $callee (instantiate $callee))
+  (instance $sibling (instantiate $caller (with "f" (func $callee "f"))))
+  (instance $child (instantiate $caller (with "f" (func $parent-f))))
+
+  (core func $callee-f (canon lower (func $callee "f")))
+  (core module $outer
+    (import "" "f" (func $f))
+    (func (export "g") (call $f)))
+  (core instance $outer (instantiate $outer (with "" (instance (export "f" (func $callee-f))))))
+  (func (export "parent-to-child") (canon lift (core func $outer "g")))
+  (export "child-to-parent" (func $child "g"))
+  (export "sibling" (func $sibling "g"))
+)"#;
+
+#[test]
+fn calls_between_an_instance_and_its_ancestors_trap() {
+    let engine = Engine::default();
+    let component = load(&engine, FAMILY);
+    let mut store = Store::new(&engine, ());
+    for (name, traps) in [
+        ("sibling", false),
+        ("parent-to-child", true),
+        ("child-to-parent", true),
+    ] {
+        // A fresh instance each time: a trap poisons the instance.
+        let instance = Linker::<()>::new(&engine)
+            .instantiate(&mut store, &component)
+            .unwrap();
+        let f = instance.get_func(&store, name).unwrap();
+        let result = f.call(&mut store, &[], &mut []);
+        match result {
+            Err(err) if traps => assert!(
+                err.is_trap() && err.to_string().contains("cannot enter component instance"),
+                "{name}: {err}"
+            ),
+            Ok(()) if !traps => {}
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn instances_that_need_nothing_link_without_a_definition() {
+    let engine = Engine::default();
+    let component = load(
+        &engine,
+        r#"(component
+          (type $t u64)
+          (import "empty" (instance))
+          (import "nested" (instance (export "x" (instance))))
+          (import "types" (instance
+            (type $u u64)
+            (export "a" (type $a (eq $u)))
+            (export "b" (type (eq $a)))))
+        )"#,
+    );
+    let mut store = Store::new(&engine, ());
+    Linker::<()>::new(&engine)
+        .instantiate(&mut store, &component)
+        .expect("no import needs a definition");
+}
+
+#[test]
+fn module_imports_are_checked_against_their_module_type() {
+    let engine = Engine::default();
+    let component = load(
+        &engine,
+        r#"(component
+          (import "m" (core module
+            (import "env" "mem" (memory 2))
+            (export "f" (func (param i32)))
+            (export "t" (table 1 funcref))))
+        )"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let link = |store: &mut Store<()>, wat: &str| {
+        let bytes = wat::parse_str(wat).expect("test module parses");
+        let module = myrt_interp::Module::new(&engine, &bytes).expect("module loads");
+        let mut linker = Linker::<()>::new(&engine);
+        linker.root().module("m", &module).unwrap();
+        linker.instantiate(store, &component).map(|_| ())
+    };
+    // Imports may be fewer and looser, exports more and tighter.
+    link(
+        &mut store,
+        r#"(module (import "env" "mem" (memory 1))
+             (func (export "f") (param i32)) (func (export "g"))
+             (table (export "t") 2 3 funcref))"#,
+    )
+    .expect("a matching module links");
+    for (wat, message) in [
+        (
+            r#"(module (table (export "t") 1 funcref))"#,
+            "module export `f` not defined",
+        ),
+        (
+            r#"(module (func (export "f")) (table (export "t") 1 funcref))"#,
+            "module export `f` has the wrong type",
+        ),
+        (
+            r#"(module (func (export "f") (param i32)) (global (export "t") i32 (i32.const 0)))"#,
+            "module export `t` has the wrong type",
+        ),
+        (
+            r#"(module (import "env" "other" (func))
+                 (func (export "f") (param i32)) (table (export "t") 1 funcref))"#,
+            "module import `env::other` not defined",
+        ),
+        (
+            r#"(module (import "env" "mem" (memory 3))
+                 (func (export "f") (param i32)) (table (export "t") 1 funcref))"#,
+            "module import `env::mem` has the wrong type",
+        ),
+    ] {
+        let err = link(&mut store, wat).unwrap_err();
+        assert!(
+            matches!(&err, Error::Link(m) if m.contains(message)),
+            "{message}: {err:?}"
+        );
+    }
+}

@@ -3,7 +3,8 @@
 
 use super::Context;
 use super::load::{
-    convert_i32_to_char, decode_f32, decode_f64, load_list_from_range, record_value,
+    convert_i32_to_char, decode_f32, decode_f64, invalid_discriminant, load_list_from_range,
+    record_value,
 };
 use super::store::{encode_f32, encode_f64, record_fields, store_list_into_range, store_string};
 use super::strings::load_string_from_range;
@@ -154,10 +155,7 @@ fn lift_flat_variant(cx: &mut Context, vi: &mut dyn FlatSource, t: &Type) -> Res
         }
     };
     trap_if(case_index as usize >= cases.len(), || {
-        format!(
-            "invalid discriminant {case_index} for a type with {} cases",
-            cases.len()
-        )
+        invalid_discriminant(u64::from(case_index), cases.len())
     })?;
     let index = case_index as usize;
     let mut coerce = CoerceSource {

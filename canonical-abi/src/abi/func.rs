@@ -14,7 +14,7 @@
 use super::Context;
 use super::flat::{FlatSource, SliceSource, lift_flat_from, lower_flat_into};
 use super::load::load;
-use super::memory::{check_range, realloc_checked};
+use super::memory::{Content, check_range, realloc_checked};
 use super::store::store;
 use crate::error::Error;
 use crate::types::{
@@ -99,11 +99,11 @@ pub fn lower_flat_values(
     let (align, size) = (alignment(&tuple), elem_size(&tuple));
     let (ptr, flat) = match out_param {
         Some(ptr) => {
-            check_range(cx.memory()?, ptr, align, u64::from(size))?;
+            check_range(cx.memory()?, ptr, align, u64::from(size), Content::Value)?;
             (ptr, Vec::new())
         }
         None => {
-            let ptr = realloc_checked(cx.memory()?, 0, 0, align, size)?;
+            let ptr = realloc_checked(cx.memory()?, 0, 0, align, size, Content::Value)?;
             (ptr, vec![FlatVal::I32(ptr as i32)])
         }
     };

@@ -1,6 +1,6 @@
 //! Reading values out of linear memory (CanonicalABI.md: "Loading").
 
-use super::memory::{check_range, load_uint};
+use super::memory::{Content, check_range, load_uint};
 use super::strings::load_string_from_range;
 use super::{Context, MAX_LIST_BYTE_LENGTH};
 use crate::error::{Error, trap_if};
@@ -15,7 +15,13 @@ use crate::values::Val;
 /// The spec asserts `ptr` is aligned and in bounds (its callers check);
 /// this entry point is public, so it checks and traps instead.
 pub fn load(cx: &mut Context, ptr: u32, t: &Type) -> Result<Val, Error> {
-    check_range(cx.memory()?, ptr, alignment(t), u64::from(elem_size(t)))?;
+    check_range(
+        cx.memory()?,
+        ptr,
+        alignment(t),
+        u64::from(elem_size(t)),
+        Content::Value,
+    )?;
     load_checked(cx, ptr, t)
 }
 
@@ -87,7 +93,13 @@ pub(crate) fn load_list_from_range(
     // Only zero-sized element types (which `Type::validate` rejects) could
     // make a long list take no bytes; cap them too rather than loop for ages.
     trap_if(length > MAX_LIST_BYTE_LENGTH, || "list too long".into())?;
-    check_range(cx.memory()?, ptr, alignment(elem), byte_length)?;
+    check_range(
+        cx.memory()?,
+        ptr,
+        alignment(elem),
+        byte_length,
+        Content::List,
+    )?;
     (0..length)
         .map(|i| load_checked(cx, ptr + i * size, elem))
         .collect()
@@ -124,10 +136,7 @@ fn load_variant(cx: &mut Context, ptr: u32, t: &Type) -> Result<Val, Error> {
     };
     let case_index = load_uint(cx.memory()?, ptr, discriminant_size(cases.len()))?;
     trap_if(case_index >= cases.len() as u64, || {
-        format!(
-            "invalid discriminant {case_index} for a type with {} cases",
-            cases.len()
-        )
+        invalid_discriminant(case_index, cases.len())
     })?;
     let index = case_index as usize;
     let payload = match cases[index] {
@@ -141,9 +150,21 @@ fn load_variant(cx: &mut Context, ptr: u32, t: &Type) -> Result<Val, Error> {
     Val::from_case(t, index, payload)
 }
 
+/// The trap message of a case index past a variant's cases (wording the
+/// component-model test suites assert, from wasmtime).
+pub(crate) fn invalid_discriminant(case_index: u64, case_count: usize) -> String {
+    format!(
+        "invalid variant discriminant: discriminant {case_index} out of range [0..{case_count})"
+    )
+}
+
 /// `convert_i32_to_char`: traps on surrogates and values past U+10FFFF.
 pub(crate) fn convert_i32_to_char(i: u32) -> Result<char, Error> {
-    char::from_u32(i).ok_or_else(|| Error::trap(format!("{i:#x} is not a Unicode scalar value")))
+    char::from_u32(i).ok_or_else(|| {
+        Error::trap(format!(
+            "invalid `char` bit pattern: {i:#x} is not a Unicode scalar value"
+        ))
+    })
 }
 
 /// `decode_i32_as_float`: every NaN becomes the canonical NaN.

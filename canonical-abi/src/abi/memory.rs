@@ -44,8 +44,52 @@ pub(crate) fn bytes_mut(
 
 fn out_of_bounds(ptr: u32, len: u32, size: usize) -> Error {
     Error::trap(format!(
-        "{len} bytes at {ptr:#x} are out of bounds of a {size}-byte memory"
+        "out of bounds: {len} bytes at {ptr:#x} leave a {size}-byte memory"
     ))
+}
+
+/// What a guest pointer points at. Trap messages name it: embedders and
+/// test suites tell "string content out-of-bounds" from "list content
+/// out-of-bounds" (wasmtime's wording, which the component-model test
+/// suites assert).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// A value stored in place: spilled parameters, a return area, a
+    /// `load`/`store` at a given pointer.
+    Value,
+    String,
+    List,
+}
+
+impl Content {
+    fn name(self) -> &'static str {
+        match self {
+            Content::Value => "value",
+            Content::String => "string",
+            Content::List => "list",
+        }
+    }
+}
+
+fn misaligned(content: Content, ptr: u32, alignment: u32) -> String {
+    let what = content.name();
+    format!("unaligned pointer: {what} pointer not aligned to {alignment} ({ptr:#x})")
+}
+
+fn beyond_memory(content: Content, ptr: u32, byte_length: u64, size: usize) -> String {
+    let what = content.name();
+    format!(
+        "{what} content out-of-bounds: {what} pointer/length out of bounds of memory \
+         ({byte_length} bytes at {ptr:#x}, memory of {size} bytes)"
+    )
+}
+
+fn is_aligned(ptr: u32, alignment: u32) -> bool {
+    ptr.is_multiple_of(alignment)
+}
+
+fn fits(memory: &dyn GuestMemory, ptr: u32, byte_length: u64) -> bool {
+    u64::from(ptr) + byte_length <= memory.data().len() as u64
 }
 
 /// The range checks the spec repeats around guest pointers:
@@ -56,32 +100,40 @@ pub(crate) fn check_range(
     ptr: u32,
     alignment: u32,
     byte_length: u64,
+    content: Content,
 ) -> Result<(), Error> {
-    trap_if(!ptr.is_multiple_of(alignment), || {
-        format!("pointer {ptr:#x} is not {alignment}-byte aligned")
+    trap_if(!is_aligned(ptr, alignment), || {
+        misaligned(content, ptr, alignment)
     })?;
-    trap_if(
-        u64::from(ptr) + byte_length > memory.data().len() as u64,
-        || {
-            format!(
-                "{byte_length} bytes at {ptr:#x} are out of bounds of a {}-byte memory",
-                memory.data().len()
-            )
-        },
-    )
+    trap_if(!fits(memory, ptr, byte_length), || {
+        beyond_memory(content, ptr, byte_length, memory.data().len())
+    })
 }
 
-/// Calls `realloc` and applies the checks the spec makes on its result.
+/// Calls `realloc` and applies the checks the spec makes on its result;
+/// their messages say the pointer came from `realloc`.
 pub(crate) fn realloc_checked(
     memory: &mut dyn GuestMemory,
     old_ptr: u32,
     old_size: u32,
     alignment: u32,
     new_size: u32,
+    content: Content,
 ) -> Result<u32, Error> {
     let ptr = memory.realloc(old_ptr, old_size, alignment, new_size)?;
-    check_range(memory, ptr, alignment, u64::from(new_size))
-        .map_err(|e| Error::trap(format!("realloc returned a bad pointer: {e}")))?;
+    trap_if(!is_aligned(ptr, alignment), || {
+        format!(
+            "realloc return: result not aligned: {}",
+            misaligned(content, ptr, alignment)
+        )
+    })?;
+    let byte_length = u64::from(new_size);
+    trap_if(!fits(memory, ptr, byte_length), || {
+        format!(
+            "realloc return: beyond end of memory: {}",
+            beyond_memory(content, ptr, byte_length, memory.data().len())
+        )
+    })?;
     Ok(ptr)
 }
 

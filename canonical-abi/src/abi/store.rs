@@ -1,6 +1,6 @@
 //! Writing values into linear memory (CanonicalABI.md: "Storing").
 
-use super::memory::{check_range, realloc_checked, store_uint};
+use super::memory::{Content, check_range, realloc_checked, store_uint};
 use super::strings::store_string_into_range;
 use super::{Context, MAX_LIST_BYTE_LENGTH};
 use crate::error::{Error, trap_if};
@@ -16,7 +16,13 @@ use crate::values::{Val, type_error};
 /// The spec asserts `ptr` is aligned and in bounds; this entry point is
 /// public, so it checks and traps instead.
 pub fn store(cx: &mut Context, v: &Val, t: &Type, ptr: u32) -> Result<(), Error> {
-    check_range(cx.memory()?, ptr, alignment(t), u64::from(elem_size(t)))?;
+    check_range(
+        cx.memory()?,
+        ptr,
+        alignment(t),
+        u64::from(elem_size(t)),
+        Content::Value,
+    )?;
     store_checked(cx, v, t, ptr)
 }
 
@@ -90,7 +96,14 @@ pub(crate) fn store_list_into_range(
     trap_if(byte_length > u64::from(MAX_LIST_BYTE_LENGTH), || {
         format!("list of {byte_length} bytes exceeds the {MAX_LIST_BYTE_LENGTH}-byte limit")
     })?;
-    let ptr = realloc_checked(cx.memory()?, 0, 0, alignment(elem), byte_length as u32)?;
+    let ptr = realloc_checked(
+        cx.memory()?,
+        0,
+        0,
+        alignment(elem),
+        byte_length as u32,
+        Content::List,
+    )?;
     for (i, item) in items.iter().enumerate() {
         store_checked(cx, item, elem, ptr + i as u32 * size)?;
     }

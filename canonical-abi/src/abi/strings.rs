@@ -7,7 +7,7 @@
 //! case), then grow or shrink once the real size is known.
 
 use super::StringEncoding;
-use super::memory::{GuestMemory, bytes, bytes_mut, check_range, realloc_checked};
+use super::memory::{Content, GuestMemory, bytes, bytes_mut, check_range, realloc_checked};
 use crate::error::{Error, trap_if};
 
 /// `MAX_STRING_BYTE_LENGTH`: a string's byte length in its encoding.
@@ -36,23 +36,41 @@ pub(crate) fn load_string_from_range(
     trap_if(byte_length > u64::from(MAX_STRING_BYTE_LENGTH), || {
         format!("string of {byte_length} bytes exceeds the {MAX_STRING_BYTE_LENGTH}-byte limit")
     })?;
-    check_range(memory, ptr, alignment, byte_length)?;
+    check_range(memory, ptr, alignment, byte_length, Content::String)?;
     // In range and below 2^28 after the checks above.
     let raw = bytes(memory, ptr, byte_length as u32)?;
     match simple {
         SimpleEncoding::Utf8 => std::str::from_utf8(raw)
             .map(str::to_owned)
-            .map_err(|e| Error::trap(format!("invalid UTF-8 in string: {e}"))),
+            .map_err(|e| Error::trap(format!("string is not UTF-8: {e}"))),
         SimpleEncoding::Utf16 => {
             let units = raw
                 .chunks_exact(2)
                 .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
             char::decode_utf16(units)
                 .collect::<Result<String, _>>()
-                .map_err(|e| Error::trap(format!("invalid UTF-16 in string: {e}")))
+                .map_err(|e| Error::trap(format!("string is not UTF-16: {e}")))
         }
         SimpleEncoding::Latin1 => Ok(raw.iter().map(|&b| char::from(b)).collect()),
     }
+}
+
+/// `realloc` for a string's bytes, checked like every `realloc` result.
+fn realloc_string(
+    memory: &mut dyn GuestMemory,
+    old_ptr: u32,
+    old_size: u32,
+    alignment: u32,
+    new_size: u32,
+) -> Result<u32, Error> {
+    realloc_checked(
+        memory,
+        old_ptr,
+        old_size,
+        alignment,
+        new_size,
+        Content::String,
+    )
 }
 
 /// The spec's `src_simple_encoding`: the encoding of one concrete string,
@@ -136,7 +154,7 @@ fn store_string_copy(
     dst_encoding: SimpleEncoding,
 ) -> Result<(u32, u32), Error> {
     let dst_byte_length = dst_code_unit_size * src.code_units;
-    let ptr = realloc_checked(memory, 0, 0, dst_alignment, dst_byte_length)?;
+    let ptr = realloc_string(memory, 0, 0, dst_alignment, dst_byte_length)?;
     let dst = bytes_mut(memory, ptr, dst_byte_length)?;
     match dst_encoding {
         SimpleEncoding::Utf8 => dst.copy_from_slice(src.text.as_bytes()),
@@ -159,7 +177,7 @@ fn store_string_to_utf8(
     src: &SourceString,
     worst_case_size: u32,
 ) -> Result<(u32, u32), Error> {
-    let mut ptr = realloc_checked(memory, 0, 0, 1, src.code_units)?;
+    let mut ptr = realloc_string(memory, 0, 0, 1, src.code_units)?;
     let encoded = src.text.as_bytes();
     // While every code point is ASCII, code points, source code units and
     // UTF-8 bytes all coincide, so the ASCII prefix length is its byte length.
@@ -171,12 +189,12 @@ fn store_string_to_utf8(
     if ascii_prefix == encoded.len() {
         return Ok((ptr, src.code_units));
     }
-    ptr = realloc_checked(memory, ptr, src.code_units, 1, worst_case_size)?;
+    ptr = realloc_string(memory, ptr, src.code_units, 1, worst_case_size)?;
     let rest = &encoded[ascii_prefix..];
     bytes_mut(memory, ptr + ascii_prefix as u32, rest.len() as u32)?.copy_from_slice(rest);
     let byte_length = encoded.len() as u32;
     if worst_case_size > byte_length {
-        ptr = realloc_checked(memory, ptr, worst_case_size, 1, byte_length)?;
+        ptr = realloc_string(memory, ptr, worst_case_size, 1, byte_length)?;
     }
     Ok((ptr, byte_length))
 }
@@ -188,11 +206,11 @@ fn store_utf8_to_utf16(
     src: &SourceString,
 ) -> Result<(u32, u32), Error> {
     let worst_case_size = 2 * src.code_units;
-    let mut ptr = realloc_checked(memory, 0, 0, 2, worst_case_size)?;
+    let mut ptr = realloc_string(memory, 0, 0, 2, worst_case_size)?;
     let byte_length = 2 * src.text.encode_utf16().count() as u32;
     write_utf16(bytes_mut(memory, ptr, byte_length)?, src.text);
     if byte_length < worst_case_size {
-        ptr = realloc_checked(memory, ptr, worst_case_size, 2, byte_length)?;
+        ptr = realloc_string(memory, ptr, worst_case_size, 2, byte_length)?;
     }
     Ok((ptr, byte_length / 2))
 }
@@ -204,7 +222,7 @@ fn store_string_to_latin1_or_utf16(
     memory: &mut dyn GuestMemory,
     src: &SourceString,
 ) -> Result<(u32, u32), Error> {
-    let mut ptr = realloc_checked(memory, 0, 0, 2, src.code_units)?;
+    let mut ptr = realloc_string(memory, 0, 0, 2, src.code_units)?;
     let mut dst_byte_length: u32 = 0;
     for c in src.text.chars() {
         if u32::from(c) < 0x100 {
@@ -213,7 +231,7 @@ fn store_string_to_latin1_or_utf16(
             continue;
         }
         let worst_case_size = 2 * src.code_units;
-        ptr = realloc_checked(memory, ptr, src.code_units, 2, worst_case_size)?;
+        ptr = realloc_string(memory, ptr, src.code_units, 2, worst_case_size)?;
         let widened = bytes_mut(memory, ptr, 2 * dst_byte_length)?;
         // Back to front, so no byte is overwritten before it is moved.
         for j in (0..dst_byte_length as usize).rev() {
@@ -227,12 +245,12 @@ fn store_string_to_latin1_or_utf16(
             .copy_from_slice(&encoded[done..]);
         let byte_length = encoded.len() as u32;
         if worst_case_size > byte_length {
-            ptr = realloc_checked(memory, ptr, worst_case_size, 2, byte_length)?;
+            ptr = realloc_string(memory, ptr, worst_case_size, 2, byte_length)?;
         }
         return Ok((ptr, (byte_length / 2) | UTF16_TAG));
     }
     if dst_byte_length < src.code_units {
-        ptr = realloc_checked(memory, ptr, src.code_units, 2, dst_byte_length)?;
+        ptr = realloc_string(memory, ptr, src.code_units, 2, dst_byte_length)?;
     }
     Ok((ptr, dst_byte_length))
 }

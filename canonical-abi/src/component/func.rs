@@ -131,19 +131,21 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        self.call_from(store, params, results, StringEncoding::Utf8)
+        self.call_from(store, params, results, StringEncoding::Utf8, None)
             .map(|_| ())
     }
 
     /// [`Func::call`] for a caller whose strings were lifted from
     /// `source` encoding; returns the encoding the result's strings come
-    /// from (the callee's).
+    /// from (the callee's). `caller` is the calling component instance
+    /// (`None` for the host).
     pub(crate) fn call_from<T: 'static>(
         &self,
         store: &mut Store<T>,
         params: &[Val],
         results: &mut [Val],
         source: StringEncoding,
+        caller: Option<&InstanceState>,
     ) -> Result<StringEncoding, Error> {
         let ty = &self.0.ty;
         if params.len() != ty.params.len() {
@@ -180,7 +182,7 @@ impl Func {
                 Ok(StringEncoding::Utf8)
             }
             FuncKind::Lifted(lifted) => {
-                let result = call_lifted(store, lifted, ty, params, source)?;
+                let result = call_lifted(store, lifted, ty, params, source, caller)?;
                 if let (Some(slot), Some(v)) = (results.first_mut(), result) {
                     *slot = v;
                 }
@@ -198,9 +200,10 @@ fn call_lifted<T: 'static>(
     ty: &FuncType,
     params: &[Val],
     source: StringEncoding,
+    caller: Option<&InstanceState>,
 ) -> Result<Option<Val>, Error> {
     let instance = &lifted.instance;
-    let _entered = instance.enter()?;
+    let _entered = instance.enter(caller)?;
     let scope = instance.table()?.begin_call();
     let outcome = lifted_body(store, lifted, ty, params, source, &scope);
     // `Task.return_`: the call's borrows must all have been dropped. The

@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use myrt_parser::component::{Alias, ExternType, Sort, TypeBound, TypeDecl};
+use myrt_parser::component::{Alias, CoreTypeDef, ExternType, Sort, TypeBound, TypeDecl};
 
 use super::error::{Error, entry, unsupported};
 use super::func::Func;
 use super::items::{Exports, Item};
 use super::linker::Definition;
+use super::module_types::{CoreTypes, check_module};
 use super::types::{self, TypeItem};
 
 /// Where a component's imports come from.
@@ -116,12 +117,14 @@ fn kind_error(path: &str, expected: &ExternType, found: &str) -> Error {
 
 /// Checks what is supplied for import `path` against its type `ty`,
 /// binding abstract resource types to the supplied ones. `scopes` are the
-/// visible type index spaces, innermost (the one `ty` indexes) last.
+/// visible type index spaces, innermost (the one `ty` indexes) last;
+/// `core_types` is the core type space `ty` indexes.
 pub(crate) fn resolve_import<T: 'static>(
     path: &str,
     candidate: Candidate<'_, T>,
     ty: &ExternType,
     scopes: &[&[TypeItem]],
+    core_types: &CoreTypes,
 ) -> Result<Item, Error> {
     let types: &[TypeItem] = scopes.last().copied().unwrap_or_default();
     let candidate = candidate.normalized();
@@ -182,8 +185,9 @@ pub(crate) fn resolve_import<T: 'static>(
             }
             Ok(Item::Type(expected.clone()))
         }
-        ExternType::Module(_) => match candidate {
+        ExternType::Module(ti) => match candidate {
             Candidate::Def(Definition::Module(m)) | Candidate::Item(Item::Module(m)) => {
+                check_module(path, m, *ti, core_types)?;
                 Ok(Item::Module(m.clone()))
             }
             _ => Err(mismatch()),
@@ -193,6 +197,40 @@ pub(crate) fn resolve_import<T: 'static>(
             _ => Err(mismatch()),
         },
         ExternType::Value(_) => Err(unsupported("value imports")),
+    }
+}
+
+/// An import nothing supplies. Allowed when its type alone determines it:
+/// a type equal to a known one (a record, or a resource aliased from
+/// another interface: the host need not define it again), or an instance
+/// whose every export is such an import (an empty instance included).
+pub(crate) fn resolve_missing<T: 'static>(
+    path: &str,
+    ty: &ExternType,
+    scopes: &[&[TypeItem]],
+    core_types: &CoreTypes,
+) -> Result<Item, Error> {
+    let missing = || {
+        Error::Link(format!(
+            "missing import `{path}`: the component expects {}",
+            describe(ty)
+        ))
+    };
+    match ty {
+        ExternType::Type(TypeBound::Eq(i)) => {
+            let types: &[TypeItem] = scopes.last().copied().unwrap_or_default();
+            Ok(Item::Type(entry(types, *i, "type")?.clone()))
+        }
+        ExternType::Instance(_) => {
+            let nothing = Item::Instance(Arc::new(Exports::new()));
+            resolve_import::<T>(path, Candidate::Item(&nothing), ty, scopes, core_types).map_err(
+                |error| match error {
+                    Error::Link(_) => missing(),
+                    other => other,
+                },
+            )
+        }
+        _ => Err(missing()),
     }
 }
 
@@ -214,14 +252,17 @@ fn resolve_instance<T: 'static>(
     scopes: &[&[TypeItem]],
 ) -> Result<Item, Error> {
     let mut local: Vec<TypeItem> = Vec::new();
+    // Outer aliases of core types are not followed (`None`): module
+    // imports typed by them are accepted unchecked.
+    let mut local_core: Vec<Option<CoreTypeDef>> = Vec::new();
     let mut exports = Exports::new();
     for decl in decls {
         match decl {
-            TypeDecl::CoreType(_)
-            | TypeDecl::Alias {
+            TypeDecl::CoreType(def) => local_core.push(Some(def.clone())),
+            TypeDecl::Alias {
                 sort: Sort::CoreType,
                 ..
-            } => {}
+            } => local_core.push(None),
             TypeDecl::Type(def) => local.push(types::typedef(&local, def)?),
             TypeDecl::Alias {
                 sort: Sort::Type,
@@ -243,15 +284,19 @@ fn resolve_instance<T: 'static>(
             TypeDecl::Export { name, ty } => {
                 let name = &name.name;
                 let member_path = format!("{path}#{name}");
-                let member = candidate.member(name).ok_or_else(|| {
-                    Error::Link(format!(
-                        "import `{path}` has no export `{name}`: the component expects {}",
-                        describe(ty)
-                    ))
-                })?;
                 let chain: Vec<&[TypeItem]> =
                     scopes.iter().copied().chain([local.as_slice()]).collect();
-                let item = resolve_import(&member_path, member, ty, &chain)?;
+                let item = match candidate.member(name) {
+                    Some(member) => resolve_import(&member_path, member, ty, &chain, &local_core)?,
+                    None => resolve_missing::<T>(&member_path, ty, &chain, &local_core).map_err(
+                        |_| {
+                            Error::Link(format!(
+                                "import `{path}` has no export `{name}`: the component expects {}",
+                                describe(ty)
+                            ))
+                        },
+                    )?,
+                };
                 drop(chain);
                 if let Item::Type(t) = &item {
                     local.push(t.clone());

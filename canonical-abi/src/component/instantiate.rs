@@ -8,11 +8,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use myrt_interp::{Extern, Func as CoreFunc, Module, Store};
-use myrt_parser::component::{self as ir, Alias, ExternType, Sort, TypeBound};
+use myrt_parser::component::{self as ir, Alias, Sort};
 
 use super::error::{Error, entry, unsupported};
 use super::func::{Func, Lifted, Options};
-use super::imports::{Candidate, Imports, describe, lookup_versioned, resolve_import};
+use super::imports::{Candidate, Imports, lookup_versioned, resolve_import, resolve_missing};
 use super::instance::Instance;
 use super::items::{Exports, Item};
 use super::loaded::{Component, ComponentRef, OuterScope};
@@ -36,6 +36,9 @@ pub(crate) struct Spaces {
     core_instances: Vec<CoreExports>,
     funcs: Vec<Func>,
     types: Vec<TypeItem>,
+    /// Core types, for checking module imports; `None` for an outer alias
+    /// (not followed: module imports typed by it go unchecked).
+    core_types: Vec<Option<ir::CoreTypeDef>>,
     instances: Vec<Arc<Exports>>,
     components: Vec<ComponentRef>,
 }
@@ -94,17 +97,19 @@ pub(crate) fn instantiate_root<T: 'static>(
     component: &Component,
     imports: Imports<'_, T>,
 ) -> Result<Instance, Error> {
-    let exports = instantiate(store, &component.root_ref(), imports)?;
+    let exports = instantiate(store, &component.root_ref(), imports, None)?;
     Ok(Instance {
         exports: Arc::new(exports),
     })
 }
 
-/// Instantiates `component` (its outer aliases see `component.outer`).
+/// Instantiates `component` (its outer aliases see `component.outer`);
+/// `parent` is the instance instantiating it, if it is nested.
 fn instantiate<T: 'static>(
     store: &mut Store<T>,
     component: &ComponentRef,
     imports: Imports<'_, T>,
+    parent: Option<Arc<InstanceState>>,
 ) -> Result<Exports, Error> {
     let mut walker = Walker {
         store,
@@ -112,7 +117,7 @@ fn instantiate<T: 'static>(
         imports,
         spaces: Spaces::default(),
         exports: Exports::new(),
-        state: Arc::new(InstanceState::new()),
+        state: Arc::new(InstanceState::new(parent)),
     };
     let ir = Arc::clone(&component.ir);
     for definition in &ir.definitions {
@@ -153,7 +158,13 @@ impl<T: 'static> Walker<'_, '_, T> {
             }
             Sort::CoreTag => return Err(unsupported("core tags")),
             // Core types only describe module imports; nothing runs on them.
-            Sort::CoreType => {}
+            Sort::CoreType => {
+                let core_type = match entry(&ir.core_types, index, "core type")? {
+                    ir::CoreTypeEntry::Defined(def) => Some(def.clone()),
+                    ir::CoreTypeEntry::Outer { .. } => None,
+                };
+                self.spaces.core_types.push(core_type);
+            }
             Sort::CoreInstance => {
                 let instance =
                     self.core_instance(entry(&ir.core_instances, index, "core instance")?)?;
@@ -219,7 +230,12 @@ impl<T: 'static> Walker<'_, '_, T> {
                     for arg in args {
                         supplied.insert(arg.name.clone(), self.spaces.item(arg.sort, arg.index)?);
                     }
-                    let exports = instantiate(self.store, &component, Imports::Args(&supplied))?;
+                    let exports = instantiate(
+                        self.store,
+                        &component,
+                        Imports::Args(&supplied),
+                        Some(Arc::clone(&self.state)),
+                    )?;
                     Ok(Item::Instance(Arc::new(exports)))
                 }
                 ir::InstanceDef::FromExports(list) => {
@@ -333,16 +349,20 @@ impl<T: 'static> Walker<'_, '_, T> {
             Imports::Linker(defs) => lookup_versioned(defs, name).map(Candidate::Def),
             Imports::Args(items) => items.get(name).map(Candidate::Item),
         };
-        match (candidate, import.ty) {
-            (Some(candidate), ty) => resolve_import(name, candidate, &ty, &self.type_scopes()),
-            // A type import bound to a known type needs no definition.
-            (None, ExternType::Type(TypeBound::Eq(i))) => {
-                Ok(Item::Type(entry(&self.spaces.types, i, "type")?.clone()))
-            }
-            (None, ty) => Err(Error::Link(format!(
-                "missing import `{name}`: the component expects {}",
-                describe(&ty)
-            ))),
+        match candidate {
+            Some(candidate) => resolve_import(
+                name,
+                candidate,
+                &import.ty,
+                &self.type_scopes(),
+                &self.spaces.core_types,
+            ),
+            None => resolve_missing::<T>(
+                name,
+                &import.ty,
+                &self.type_scopes(),
+                &self.spaces.core_types,
+            ),
         }
     }
 

@@ -60,7 +60,13 @@ pub(crate) fn lower<T: 'static>(
                 })?
             };
             let mut result: Vec<Val> = ty.result.iter().map(|_| Val::Bool(false)).collect();
-            let called = callee.call_from(store, &values, &mut result, options.encoding);
+            let called = callee.call_from(
+                store,
+                &values,
+                &mut result,
+                options.encoding,
+                Some(&instance),
+            );
             instance.table()?.release_lenders(lenders);
             let result_source = called?;
 

@@ -24,6 +24,7 @@ mod listing;
 mod loaded;
 mod lower;
 mod memory;
+mod module_types;
 mod resources;
 mod state;
 mod typed;

@@ -38,23 +38,31 @@ pub(crate) enum Dtor {
 
 pub(crate) type HostDtor<T> = Arc<dyn Fn(&mut Store<T>, u32) -> Result<(), Error> + Send + Sync>;
 
-fn fresh_id() -> ResourceId {
+/// A resource id no other resource type has; host-defined ones carry
+/// [`ResourceId::HOST_DEFINED`]. 2^31 types of each kind per process is
+/// beyond any realistic use.
+fn fresh_id(host_defined: bool) -> ResourceId {
     static NEXT: AtomicU32 = AtomicU32::new(1);
-    ResourceId(NEXT.fetch_add(1, Ordering::Relaxed))
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) & !ResourceId::HOST_DEFINED;
+    ResourceId(if host_defined {
+        n | ResourceId::HOST_DEFINED
+    } else {
+        n
+    })
 }
 
 impl ResourceType {
     /// A new host resource type, distinct from every other.
     pub fn host() -> Self {
         ResourceType {
-            id: fresh_id(),
+            id: fresh_id(true),
             dtor: None,
         }
     }
 
     pub(crate) fn defined(dtor: Option<Dtor>) -> Self {
         ResourceType {
-            id: fresh_id(),
+            id: fresh_id(false),
             dtor,
         }
     }

@@ -10,6 +10,10 @@ use crate::handles::HandleTable;
 
 #[derive(Debug)]
 pub(crate) struct InstanceState {
+    /// The instance whose instantiation created this one (`None` for a
+    /// root instance): calls between an instance and its ancestors count
+    /// as reentrance (`call_might_be_recursive`).
+    parent: Option<Arc<InstanceState>>,
     table: Mutex<HandleTable>,
     /// False while a call into this instance is in progress: the 0.2 model
     /// forbids reentering an instance that is on the stack.
@@ -27,8 +31,9 @@ pub(crate) struct InstanceState {
 }
 
 impl InstanceState {
-    pub fn new() -> Self {
+    pub fn new(parent: Option<Arc<InstanceState>>) -> Self {
         InstanceState {
+            parent,
             table: Mutex::new(HandleTable::new()),
             may_enter: AtomicBool::new(true),
             may_leave: AtomicBool::new(true),
@@ -77,13 +82,36 @@ impl InstanceState {
         )
     }
 
-    /// `trap_if(not inst.may_enter)`, then marks the instance entered until
-    /// the guard drops.
-    pub fn enter(&self) -> Result<FlagGuard<'_>, Error> {
-        if self.poisoned.load(Ordering::Relaxed) || !self.may_enter.swap(false, Ordering::Relaxed) {
+    /// `trap_if(call_might_be_recursive(caller, inst))`, then marks the
+    /// instance entered until the guard drops. `caller` is the instance
+    /// whose `canon lower` makes the call, `None` for the host.
+    ///
+    /// Besides the spec's ancestor rule, an instance already on the stack
+    /// (`may_enter` from the 0.2 ABI) or one a trap left inconsistent is
+    /// never entered.
+    pub fn enter(&self, caller: Option<&InstanceState>) -> Result<FlagGuard<'_>, Error> {
+        let recursive = caller.is_some_and(|caller| {
+            caller.is_reflexive_ancestor_of(self) || self.is_reflexive_ancestor_of(caller)
+        });
+        if recursive
+            || self.poisoned.load(Ordering::Relaxed)
+            || !self.may_enter.swap(false, Ordering::Relaxed)
+        {
             return Err(Error::trap("cannot enter component instance"));
         }
         Ok(FlagGuard(&self.may_enter))
+    }
+
+    /// `ComponentInstance.is_reflexive_ancestor_of`.
+    fn is_reflexive_ancestor_of(&self, other: &InstanceState) -> bool {
+        let mut next = Some(other);
+        while let Some(instance) = next {
+            if std::ptr::eq(self, instance) {
+                return true;
+            }
+            next = instance.parent.as_deref();
+        }
+        false
     }
 
     /// A call into the instance trapped.

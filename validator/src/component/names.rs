@@ -26,7 +26,17 @@ impl ParsedName<'_> {
             // Hashes and URLs are case-sensitive.
             ParsedName::Dependency(d) => d.to_string(),
             ParsedName::Constructor(r) => format!("[constructor]{}", r.to_ascii_lowercase()),
-            ParsedName::Method { name, .. } | ParsedName::Static { name, .. } => name.to_ascii_lowercase(),
+            // Keyed by `resource.name` so that methods of different resources
+            // may share a label (every WASI instance type has both
+            // `[method]input-stream.subscribe` and `[method]output-stream.subscribe`);
+            // `[method]a.a` still conflicts with the plain `a`.
+            ParsedName::Method { resource, name } | ParsedName::Static { resource, name } => {
+                if resource.eq_ignore_ascii_case(name) {
+                    name.to_ascii_lowercase()
+                } else {
+                    format!("{resource}.{name}").to_ascii_lowercase()
+                }
+            }
         }
     }
 }
