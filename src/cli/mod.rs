@@ -3,6 +3,7 @@
 pub mod run;
 mod run_component;
 mod values;
+mod wasi_options;
 pub mod wast;
 mod wave;
 
@@ -17,6 +18,8 @@ use clap::{Parser, Subcommand};
     about = "A WebAssembly runtime",
     after_help = "Without a subcommand, `run` is assumed: `myrt app.wasm` is `myrt run app.wasm`.\n\n\
 Examples:\n  \
+myrt run hello.wasm arg1 arg2\n  \
+myrt run --dir . --env HOME app.wasm\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt examples/fib.wat --invoke fib 20\n  \
 myrt run component.wasm --invoke 'add(1, 2)'\n  \
@@ -29,7 +32,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Instantiate a core module or a component and call one of its exported functions.
+    /// Run a component (WASI 0.2 `wasi:cli/run`) or call an export of a component or core module.
     Run(run::RunArgs),
     /// Run WebAssembly script (.wast) files and report failing directives.
     Wast(wast::WastArgs),

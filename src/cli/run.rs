@@ -1,5 +1,5 @@
-//! `myrt run`: instantiate a core module or a component without imports and
-//! call an export.
+//! `myrt run`: instantiate a core module (without imports) or a component
+//! (with WASI 0.2) and run it, or call one of its exports.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use myrt_interp::{
 
 use super::run_component;
 use super::values::{format_result, parse_arg};
+use super::wasi_options::{DirGrant, EnvGrant, parse_dir, parse_env};
 
 /// Exit status of a trapping program: a trap aborts like a native crash
 /// (128 + SIGABRT), as wasmtime does on Unix.
@@ -18,37 +19,95 @@ const TRAP_EXIT_CODE: u8 = 134;
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  \
+myrt run hello.wasm                         (a component: runs `wasi:cli/run`)\n  \
+myrt run --dir . --env HOME --env LANG=C app.wasm input.txt -v\n  \
+myrt run --dir ./data::/data --argv0 app app.wasm\n  \
+myrt run component.wasm --invoke 'greet(\"world\", [1, 2], some(ok(3)))'\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt run --invoke add module.wasm 2 -3\n  \
-myrt run program.wasm            (calls the `_start` export)\n  \
-myrt run component.wasm --invoke 'greet(\"world\", [1, 2], some(ok(3)))'\n\n\
-A component's function takes its arguments inside --invoke, in WAVE syntax;\n\
-its result is printed in WAVE syntax. Each result of a core function is printed\n\
-on its own line. A trap prints its message and wasm\n\
-backtrace to stderr and exits with status 134; other errors exit with status 1.")]
+myrt run program.wasm                       (a core module: calls `_start`)\n\n\
+Components get the imports of the `wasi:cli/command@0.2.x` world (io, clocks,\n\
+random, cli, filesystem; sockets are denied: creating one fails with\n\
+`access-denied`). Nothing from the host is granted unless asked for: no\n\
+directories, no environment variables; stdin, stdout and stderr are inherited.\n\
+Arguments after the file go to the guest, with argv[0] the file as given (put\n\
+`--` before them if the first one is also a `myrt run` option, like --env).\n\n\
+Exit status: `exit(ok)` or `run` returning ok 0, `exit(err)` or `run`\n\
+returning err 1, `exit-with-code(n)` n. A trap prints its message and wasm\n\
+backtrace to stderr and exits with status 134; other errors exit with status 1.\n\n\
+A component's function called with --invoke takes its arguments inside\n\
+--invoke, in WAVE syntax; its result is printed in WAVE syntax. A core\n\
+module's function takes them after the file; each result is printed on its\n\
+own line.")]
 pub struct RunArgs {
-    /// The exported function to call [default: `_start`]; for a component,
-    /// the call with its arguments: `name(arg, ...)`.
+    /// The exported function to call instead of `wasi:cli/run` (components)
+    /// or `_start` (core modules); for a component, the call with its
+    /// arguments: `name(arg, ...)`.
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
+
+    /// Grants a component the host directory HOST, seen by the guest as
+    /// GUEST (default: HOST as written), read-write. Relative HOST paths
+    /// are taken from the current directory. Repeatable.
+    #[arg(long, value_name = "HOST[::GUEST]", value_parser = parse_dir)]
+    pub dir: Vec<DirGrant>,
+
+    /// Sets the guest's environment variable K to V, or with a bare K
+    /// passes the host's value through. Repeatable; nothing is inherited
+    /// otherwise.
+    #[arg(long, value_name = "K[=V]", value_parser = parse_env)]
+    pub env: Vec<EnvGrant>,
+
+    /// The guest's argv[0] [default: FILE as given].
+    #[arg(long, value_name = "NAME")]
+    pub argv0: Option<String>,
 
     /// The module or component: binary (.wasm) or text (.wat), detected from its content.
     pub file: PathBuf,
 
-    /// Arguments of the function, parsed by its parameter types: integers in
-    /// decimal or 0x-hex, floats in decimal or `nan`/`inf`/`-inf`
-    /// (put `--` before arguments like `-inf` that look like options).
-    #[arg(value_name = "ARGS", allow_negative_numbers = true)]
+    /// For a component run as a command: its arguments (argv[1..]). For a
+    /// core module: the arguments of the function, parsed by its parameter
+    /// types: integers in decimal or 0x-hex, floats in decimal or
+    /// `nan`/`inf`/`-inf`.
+    #[arg(
+        value_name = "ARGS",
+        allow_hyphen_values = true,
+        trailing_var_arg = true
+    )]
     pub args: Vec<String>,
+}
+
+/// How a run ended without error: lines to print and the exit status.
+pub struct Finished {
+    pub lines: Vec<String>,
+    pub status: u8,
+}
+
+impl Finished {
+    pub fn printing(lines: impl IntoIterator<Item = String>) -> Self {
+        Finished {
+            lines: lines.into_iter().collect(),
+            status: 0,
+        }
+    }
+
+    /// A guest's exit status; statuses outside 0..=255 (which WASI cannot
+    /// produce) count as failure.
+    pub fn status(code: i32) -> Self {
+        Finished {
+            lines: Vec::new(),
+            status: u8::try_from(code).unwrap_or(1),
+        }
+    }
 }
 
 pub fn execute(args: &RunArgs) -> ExitCode {
     match run(args) {
-        Ok(lines) => {
-            for line in lines {
+        Ok(finished) => {
+            for line in finished.lines {
                 println!("{line}");
             }
-            ExitCode::SUCCESS
+            ExitCode::from(finished.status)
         }
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -63,15 +122,21 @@ pub fn execute(args: &RunArgs) -> ExitCode {
     }
 }
 
-/// Runs the module or component; returns the lines to print.
-fn run(args: &RunArgs) -> anyhow::Result<Vec<String>> {
+/// Runs the module or component.
+fn run(args: &RunArgs) -> anyhow::Result<Finished> {
     let bytes = wat::parse_file(&args.file)
         .with_context(|| format!("failed to read `{}`", args.file.display()))?;
     if run_component::is_component(&bytes) {
-        return run_component::run(args, &bytes).map(|result| result.into_iter().collect());
+        return run_component::run(args, &bytes);
+    }
+    if !args.dir.is_empty() || !args.env.is_empty() || args.argv0.is_some() {
+        bail!(
+            "--dir, --env and --argv0 apply to components (WASI 0.2); `{}` is a core module",
+            args.file.display()
+        );
     }
     let results = run_module(args, &bytes)?;
-    Ok(results.iter().map(format_result).collect())
+    Ok(Finished::printing(results.iter().map(format_result)))
 }
 
 fn run_module(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Vec<Val>> {

@@ -1,13 +1,16 @@
-//! `myrt run` for components: instantiate a component without imports and
-//! call one of its exported functions, with arguments and result in WAVE
-//! syntax (as `wasmtime run --invoke` does).
+//! `myrt run` for components: instantiate with WASI 0.2 and call the
+//! `wasi:cli/run` export, or another function with `--invoke`, with
+//! arguments and result in WAVE syntax (as `wasmtime run --invoke` does).
 
 use anyhow::{Context, bail};
 use myrt_canonical_abi::Val;
-use myrt_canonical_abi::component::{Component, ComponentItem, Engine, Error, Linker, Store};
+use myrt_canonical_abi::component::{
+    Component, ComponentItem, Engine, Error, Func, Instance, Linker, Store,
+};
+use myrt_wasi_p2::WasiState;
 
-use super::run::RunArgs;
-use super::wave;
+use super::run::{Finished, RunArgs};
+use super::{wasi_options, wave};
 
 /// Whether a binary is a component (Binary.md: the preamble's `layer`
 /// field is 1 for components, 0 for core modules).
@@ -20,67 +23,91 @@ pub fn is_trap(cause: &(dyn std::error::Error + 'static)) -> bool {
     cause.downcast_ref::<Error>().is_some_and(Error::is_trap)
 }
 
-/// Runs `--invoke 'name(args)'`; returns the WAVE text of the result, if any.
-pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Option<String>> {
+pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
     let shown = args.file.display();
-    let Some(call) = args.invoke.as_deref() else {
+    if args.invoke.is_some() && !args.args.is_empty() {
         bail!(
-            "`{shown}` is a component: choose a function with --invoke 'name(args)' \
-             (running `wasi:cli/run` is not supported yet); exported functions: {}",
-            exported_funcs(bytes)
+            "a component's arguments go inside --invoke: --invoke 'name(arg, ...)' \
+             (arguments after the file go to `wasi:cli/run` when --invoke is not given)"
         );
-    };
-    if !args.args.is_empty() {
-        bail!("a component's arguments go inside --invoke: --invoke '{call}(arg, ...)'");
     }
     let engine = Engine::default();
     let component =
         Component::new(&engine, bytes).with_context(|| format!("failed to compile `{shown}`"))?;
-    reject_imports(&component, &shown.to_string())?;
+    wasi_options::check_imports(&component, &args.file)?;
 
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
+    let ctx = wasi_options::build_ctx(args, &args.args)?;
+    let mut store = Store::new(&engine, WasiState::new(ctx));
+    let mut linker = Linker::new(&engine);
+    myrt_wasi_p2::add_to_linker(&mut linker, |state: &mut WasiState| state)?;
+    let instance = linker
         .instantiate(&mut store, &component)
         .with_context(|| format!("failed to instantiate `{shown}`"))?;
+
+    let outcome = match args.invoke.as_deref() {
+        Some(call) => invoke(&mut store, &instance, &component, call),
+        None => run_command(&mut store, &instance, &component, &shown.to_string()),
+    };
+    // `wasi:cli/exit` unwinds the guest with an error: its status wins.
+    if let Some(code) = store.data().ctx.exit_code() {
+        return Ok(Finished::status(code));
+    }
+    outcome
+}
+
+/// Calls `run` of the `wasi:cli/run@0.2.x` export: `ok` exits 0, `err` 1.
+fn run_command(
+    store: &mut Store<WasiState>,
+    instance: &Instance,
+    component: &Component,
+    shown: &str,
+) -> anyhow::Result<Finished> {
+    let Some(func) = run_export(instance) else {
+        bail!(
+            "`{shown}` does not export `wasi:cli/run@0.2.x`: it is not a command. \
+             Choose a function with --invoke 'name(args)'; exported functions: {}",
+            list_funcs(&component.exports())
+        );
+    };
+    let mut result = [Val::Bool(false)];
+    func.call(store, &[], &mut result)
+        .context("failed to run `wasi:cli/run.run`")?;
+    Ok(match result {
+        [Val::Result(Ok(_))] => Finished::status(0),
+        _ => Finished::status(1),
+    })
+}
+
+fn run_export(instance: &Instance) -> Option<Func> {
+    instance
+        .export_names()
+        .into_iter()
+        .find(|(name, _)| name.starts_with("wasi:cli/run@0.2."))
+        .and_then(|(name, _)| instance.get_func_path(&[&name, "run"]))
+}
+
+/// Runs `--invoke 'name(args)'`; prints the WAVE text of the result, if any.
+fn invoke(
+    store: &mut Store<WasiState>,
+    instance: &Instance,
+    component: &Component,
+    call: &str,
+) -> anyhow::Result<Finished> {
     let (name, arg_text) = wave::split_call(call)?;
-    let Some(func) = instance.get_func(&mut store, name) else {
+    let Some(func) = instance.get_func(&*store, name) else {
         bail!(
             "the component exports no function `{name}`; exported functions: {}",
             list_funcs(&component.exports())
         );
     };
-    let ty = func.ty(&store);
+    let ty = func.ty(&*store);
     let params = wave::parse_args(arg_text.unwrap_or_default(), &ty)
         .with_context(|| format!("invalid arguments for `{name}`"))?;
     // Placeholders the call overwrites.
     let mut results: Vec<Val> = ty.result.iter().map(|_| Val::Bool(false)).collect();
-    func.call(&mut store, &params, &mut results)
+    func.call(store, &params, &mut results)
         .with_context(|| format!("failed to invoke `{name}`"))?;
-    Ok(results.first().map(wave::print))
-}
-
-/// `run` defines no host items yet (WASI 0.2 comes later): name every
-/// import instead of letting instantiation fail on the first one.
-fn reject_imports(component: &Component, shown: &str) -> anyhow::Result<()> {
-    let imports: Vec<String> = component
-        .imports()
-        .into_iter()
-        .map(|(name, item)| format!("`{name}`: {}", describe(&item)))
-        .collect();
-    if imports.is_empty() {
-        return Ok(());
-    }
-    bail!(
-        "`{shown}` needs imports, but `myrt run` provides none:\n  {}",
-        imports.join("\n  ")
-    )
-}
-
-fn exported_funcs(bytes: &[u8]) -> String {
-    match Component::new(&Engine::default(), bytes) {
-        Ok(component) => list_funcs(&component.exports()),
-        Err(_) => "(the component does not compile)".to_string(),
-    }
+    Ok(Finished::printing(results.first().map(wave::print)))
 }
 
 fn list_funcs(exports: &[(String, ComponentItem)]) -> String {
@@ -94,17 +121,5 @@ fn list_funcs(exports: &[(String, ComponentItem)]) -> String {
         "none".to_string()
     } else {
         funcs.join(", ")
-    }
-}
-
-fn describe(item: &ComponentItem) -> &'static str {
-    match item {
-        ComponentItem::Func(_) => "function",
-        ComponentItem::Instance(_) => "instance",
-        ComponentItem::Module => "core module",
-        ComponentItem::Component => "component",
-        ComponentItem::Type => "type",
-        ComponentItem::Resource => "resource",
-        ComponentItem::Value => "value",
     }
 }

@@ -1,11 +1,13 @@
 //! WASI 0.2 host, independent of any embedding: `WasiCtx` holds what the
 //! guest is granted, `ResourceTable` its resources, and `WasiImpl` has one
 //! method per WIT function (`descriptor_open_at`, `input_stream_read`,
-//! `poll`, ...) for the canonical-ABI binding to call.
+//! `poll`, ...), and `bindings::add_to_linker` maps the WIT functions of
+//! `wasi:cli/command` onto them in a component `Linker`.
 //!
 //! The filesystem is a sandbox: every path is resolved beneath the
 //! directory descriptor it is relative to (see `fs::resolve`).
 
+pub mod bindings;
 pub mod clocks;
 pub mod ctx;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod io;
 pub mod random;
 pub mod table;
 
+pub use bindings::{WasiState, add_to_linker};
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use error::{ErrorCode, FsError, FsResult, HostError};
 pub use host::{StreamError, TerminalInput, TerminalOutput, WasiImpl};

@@ -1,0 +1,128 @@
+//! `myrt run` on a WASI 0.2 command component
+//! (wasi-p2/tests/components/command.wat: prints its arguments, `K=V` per
+//! environment variable and `dir:NAME` per preopen; its outcome depends on
+//! the argument count).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const COMMAND: &str = "wasi-p2/tests/components/command.wat";
+
+fn myrt(args: &[&str]) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Command::new(env!("CARGO_BIN_EXE_myrt"))
+        .current_dir(root)
+        .env("MYRT_TEST_INHERITED", "from-host")
+        .args(args)
+        .output()
+        .expect("the myrt binary can be started")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn runs_a_command_with_nothing_inherited_by_default() {
+    let output = myrt(&["run", COMMAND]);
+    assert_eq!(
+        stdout(&output),
+        format!("{COMMAND}\n"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn env_dir_argv0_and_guest_arguments() {
+    let output = myrt(&[
+        "run",
+        "--env",
+        "A=b=c",
+        "--env",
+        "MYRT_TEST_INHERITED",
+        "--env",
+        "MYRT_TEST_UNSET",
+        "--dir",
+        "tests::/t",
+        "--dir",
+        "examples",
+        "--argv0",
+        "prog",
+        COMMAND,
+        "--not-an-option",
+    ]);
+    assert_eq!(
+        stdout(&output),
+        "prog\n--not-an-option\nA=b=c\nMYRT_TEST_INHERITED=from-host\ndir:/t\ndir:examples\n",
+        "{}",
+        stderr(&output)
+    );
+    // `run` returned err.
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn exit_with_code_sets_the_status() {
+    let output = myrt(&["run", COMMAND, "a", "b"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn a_trap_exits_134_with_a_backtrace() {
+    let output = myrt(&["run", COMMAND, "1", "2", "3", "4"]);
+    assert_eq!(output.status.code(), Some(134));
+    let err = stderr(&output);
+    assert!(
+        err.contains("unreachable") && err.contains("wasm backtrace"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_directory_is_named() {
+    let output = myrt(&["run", "--dir", "no-such-dir", COMMAND]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no-such-dir"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn imports_outside_wasi_cli_command_are_named_with_their_provider() {
+    let dir = tempfile_dir();
+    let path = dir.join("needs-http.wat");
+    std::fs::write(
+        &path,
+        r#"(component
+             (import "wasi:http/outgoing-handler@0.2.0" (instance))
+             (import "my:app/logger" (instance)))"#,
+    )
+    .expect("write the component");
+    let output = myrt(&["run", path.to_str().expect("utf-8 path")]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("`wasi:http/outgoing-handler@0.2.0`") && err.contains("wasi:http/proxy"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`my:app/logger`") && err.contains("compose"),
+        "{err}"
+    );
+}
+
+/// A scratch directory under the target dir (no tempfile dependency here).
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_wasi");
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
