@@ -110,9 +110,15 @@ macro_rules! define_instr {
             BrTable { index: Slot, first: u32, len: u32 }
             /// The results are already in the frame's first slots.
             Return {}
+            /// Returns the single result `src`: `Copy { dst: s0, src }; Return` in one.
+            ReturnOne { src: Slot }
             /// Calls function `func` (module index space); its arguments are at `base..`,
             /// which becomes the callee's frame and receives the results.
             Call { func: u32, base: Slot }
+            /// `Call` of a function defined in the same module (not imported): its
+            /// code is `defined` in the module's code table, so the call needs no
+            /// look-up in the store.
+            CallInternal { func: u32, defined: u32, base: Slot }
             /// Like `Call`, through `table[index]`; `site` indexes `CompiledFunc::indirect_sites`.
             CallIndirect { index: Slot, base: Slot, site: u32 }
             GlobalGet { dst: Slot, global: u32 }

@@ -12,7 +12,8 @@ fn disassemble(wat: &str, func_idx: u32) -> String {
 }
 
 /// `local.get` and small constants cost no instruction, `op; local.set`
-/// writes the local directly, the jump back to the loop tests its exit condition.
+/// writes the local directly, the jump back to the loop tests its exit
+/// condition, a jump to the return is the return.
 #[test]
 fn counting_loop() {
     let got = disassemble(
@@ -33,9 +34,8 @@ params=1 locals=2 frame=4
    1: I32Add dst=s1 lhs=s1 rhs=s0
    2: I32SubImm dst=s0 lhs=s0 imm=1
    3: BrIfNez cond=s0 target=@1
-   4: Br target=@5
-   5: Copy dst=s0 src=s1
-   6: Return
+   4: ReturnOne src=s1
+   5: ReturnOne src=s1
 ";
     assert_eq!(got, expected);
 }
@@ -52,21 +52,21 @@ const FIB_AND_MEMORY: &str = r#"(module
         (i64.load offset=8 (local.get 0))))"#;
 
 /// Compare-and-branch fusion for `if` (negated), calls whose arguments are
-/// already in place as the callee's frame.
+/// already in place as the callee's frame, calls within the module without
+/// store look-ups, single results returned in one instruction.
 #[test]
 fn recursive_calls() {
     let expected = "\
 params=1 locals=1 frame=4
    0: BrIfI32GeSImm lhs=s0 imm=2 target=@3
    1: Copy dst=s1 src=s0
-   2: Br target=@8
+   2: ReturnOne src=s1
    3: I32SubImm dst=s1 lhs=s0 imm=1
-   4: Call func=0 base=s1
+   4: CallInternal func=0 defined=0 base=s1
    5: I32SubImm dst=s2 lhs=s0 imm=2
-   6: Call func=0 base=s2
+   6: CallInternal func=0 defined=0 base=s2
    7: I32Add dst=s1 lhs=s1 rhs=s2
-   8: Copy dst=s0 src=s1
-   9: Return
+   8: ReturnOne src=s1
 ";
     assert_eq!(disassemble(FIB_AND_MEMORY, 0), expected);
 }

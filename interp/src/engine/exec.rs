@@ -1,19 +1,32 @@
-//! The executor: one dispatch loop over the bytecode of the running function.
+//! The executor: threaded code over the bytecode of the running function.
+//!
+//! Every instruction is an [`Op`]: its operands plus the address of its
+//! handler. A handler does its work and dispatches the next op itself, so the
+//! hot state (instruction pointer, frame pointer, the [`Machine`]) stays in
+//! argument registers and every op ends in its own indirect jump, which the
+//! branch predictor learns per op instead of sharing one jump in a `match`.
+//! Dispatch is one of two modes of the same handlers ([`THREADED`]):
+//! - in optimised builds, each handler tail-calls the next one; LLVM turns
+//!   these calls into jumps, so the native stack does not grow;
+//! - in builds with debug assertions (unoptimised dev builds, where the calls
+//!   would not become jumps and would overflow the stack), each handler
+//!   returns the next op to a plain loop in [`execute`].
 //!
 //! Wasm calls never recurse natively: a call pushes a [`Frame`] record and
-//! switches the loop's state (code, instruction pointer, frame base) to the
-//! callee, whose frame starts at the caller's argument slots. The hot state
-//! lives in locals of [`Executor::run`]. The view of memory 0 is rebuilt
-//! wherever its buffer may have moved (host calls, `memory.grow`, bulk memory
-//! instructions); each such point bumps an epoch, so that a return can reuse
-//! the caller's saved view when nothing happened in between.
+//! switches the machine's state (code, frame base) to the callee, whose frame
+//! starts at the caller's argument slots. Host calls and the end of the entry
+//! function leave the handlers ([`Exit`]) and return to [`Executor::run`],
+//! which is the only code that knows the store's data type. The view of the
+//! running instance's memory 0 is rebuilt wherever its buffer may have moved
+//! (host calls, `memory.grow`, bulk memory instructions) and when a call or
+//! return switches instances; frames do not save it.
 
 use std::ptr::NonNull;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use smallvec::SmallVec;
 
-use super::bytecode::Instr;
+use super::bytecode::{Instr, Slot};
 use super::numeric::{Cell, Immediate, Outcome, for_each_numeric_op, semantics};
 use super::{CompiledFunc, IndirectSite, compiled};
 use crate::store::entities::{FuncEntity, NULL_REF, StoreInner, TableEntity};
@@ -43,6 +56,10 @@ impl FuncCode {
         FuncCode(NonNull::from(&**func))
     }
 
+    fn ops(self) -> *const Op {
+        self.get().ops.as_ptr()
+    }
+
     #[inline(always)]
     fn get<'a>(self) -> &'a CompiledFunc {
         // SAFETY: see the type's comment; the pointer came from a live `Arc`.
@@ -53,13 +70,11 @@ impl FuncCode {
 /// A suspended caller.
 struct Frame {
     func: FuncCode,
-    ip: usize,
+    /// Where the caller resumes.
+    ip: *const Op,
     base: usize,
     instance: u32,
     store_func: u32,
-    /// The caller's memory view, valid while `memory_epoch` is the executor's.
-    mem: MemoryView,
-    memory_epoch: u64,
 }
 
 /// Memory 0 of the running instance as a raw pointer and length, so that
@@ -125,66 +140,158 @@ impl MemoryView {
     }
 }
 
-pub(super) struct Executor<'s, T> {
-    store: &'s mut Store<T>,
+/// Dispatch mode of the handlers (see the module comment): tail calls where
+/// the optimiser turns them into jumps, a loop where it may not.
+const THREADED: bool = !cfg!(debug_assertions);
+
+/// One executable instruction: the instruction and the handler that runs it.
+#[derive(Clone, Copy)]
+pub(crate) struct Op {
+    run: Handler,
+    pub(crate) instr: Instr,
+}
+
+impl Op {
+    /// The only way to make an `Op`: the handler is chosen by the
+    /// instruction's variant, which is what lets handlers read their operands
+    /// without checking the variant.
+    pub(crate) fn new(instr: Instr) -> Self {
+        Op {
+            run: handler_of(&instr),
+            instr,
+        }
+    }
+}
+
+/// Runs the op at `ip` on the frame at `fp` and everything after it (threaded
+/// mode) or returns the next op (loop mode).
+///
+/// # Safety
+/// `ip` points into the verified code of the machine's running function and
+/// `fp` at that function's frame, which holds `frame_size` cells.
+/// `mem` and `mem_len` are a copy of `m.mem`, passed along in registers.
+type Handler =
+    unsafe fn(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next;
+
+/// The op to run next and its frame; a null `ip` means "leave, see `Machine::exit`".
+#[derive(Clone, Copy)]
+pub(crate) struct Next {
+    ip: *const Op,
+    fp: *mut u64,
+}
+
+impl Next {
+    const EXIT: Next = Next {
+        ip: std::ptr::null(),
+        fp: std::ptr::null_mut(),
+    };
+
+    /// Continues with [`LEAVE`]: how calls and returns exit without making
+    /// their handlers test for it.
+    fn leave() -> Next {
+        Next {
+            ip: &LEAVE,
+            fp: std::ptr::null_mut(),
+        }
+    }
+}
+
+/// The op that leaves the handlers, after `Machine::exit` was set.
+static LEAVE: Op = Op {
+    run: leave,
+    instr: Instr::Unreachable {},
+};
+
+/// The handler of [`LEAVE`]. Its result is opaque so that LLVM does not
+/// propagate the constant into the handlers that reach it: a handler whose
+/// paths all end in calls of handlers keeps them as jumps, one that returns a
+/// constant on some path does not.
+#[inline(never)]
+unsafe fn leave(
+    _ip: *const Op,
+    _fp: *mut u64,
+    _m: &mut Machine,
+    _mem: *mut u8,
+    _mem_len: usize,
+) -> Next {
+    std::hint::black_box(Next::EXIT)
+}
+
+/// Why the handlers stopped.
+enum Exit {
+    /// The entry function returned; its results are at the bottom of the stack.
+    Finished,
+    Failed(Error),
+    /// Host function `callee` is to be called with the arguments at `base`;
+    /// then the caller continues at `resume`.
+    CallHost {
+        host_index: u32,
+        callee: u32,
+        base: usize,
+        resume: *const Op,
+    },
+}
+
+/// Runs handlers from `ip` until one exits.
+fn execute(m: &mut Machine, ip: *const Op, fp: *mut u64) {
+    if THREADED {
+        // SAFETY: the caller passes the running function's code and frame
+        // (see `Handler`); the handlers keep that invariant for the next op.
+        unsafe { ((*ip).run)(ip, fp, m, m.mem.ptr, m.mem.len) };
+    } else {
+        let mut next = Next { ip, fp };
+        while !next.ip.is_null() {
+            // SAFETY: as above; a non-null `next` comes from a handler.
+            next = unsafe { ((*next.ip).run)(next.ip, next.fp, m, m.mem.ptr, m.mem.len) };
+        }
+    }
+}
+
+/// Everything the handlers share that does not fit in registers: the store
+/// (without its data type), the value and frame stacks, the running function.
+pub(super) struct Machine {
+    /// The store's entities, set by `Executor::run` from its exclusive borrow
+    /// of the store before every entry into the handlers.
+    inner: *mut StoreInner,
     /// Every frame's cells: `[locals..., temporaries...]` at its base.
     stack: Vec<u64>,
     frames: Vec<Frame>,
     max_depth: usize,
-    /// Bumped whenever a memory buffer may have moved or been borrowed
-    /// (`memory.grow`, bulk memory instructions, host calls).
-    memory_epoch: u64,
+    func: FuncCode,
+    /// `func`'s ops: branch targets are indices into them.
+    code: *const Op,
+    /// The code table of the running instance's module (see `FuncCode` for
+    /// why it outlives the run), for `CallInternal`.
+    module_code: *const [OnceLock<Arc<CompiledFunc>>],
+    base: usize,
+    instance: u32,
+    store_func: u32,
+    mem: MemoryView,
+    /// The trap `raise_trap` raises.
+    pending_trap: TrapCode,
+    exit: Option<Exit>,
 }
 
-/// Checks `start + len <= limit` without overflow.
-fn in_bounds(start: u64, len: u64, limit: usize) -> bool {
-    start
-        .checked_add(len)
-        .is_some_and(|end| end <= limit as u64)
-}
-
-/// Copies `len` elements from `(table, index)` `src` to `dst`, which may be
-/// the same table (then ranges may overlap, as in `memmove`).
-fn copy_elems(tables: &mut [TableEntity], dst: (usize, usize), src: (usize, usize), len: usize) {
-    if dst.0 == src.0 {
-        tables[dst.0].elems.copy_within(src.1..src.1 + len, dst.1);
-        return;
-    }
-    let (to, from) = if dst.0 < src.0 {
-        let (lo, hi) = tables.split_at_mut(src.0);
-        (&mut lo[dst.0], &hi[0])
-    } else {
-        let (lo, hi) = tables.split_at_mut(dst.0);
-        (&mut hi[0], &lo[src.0])
-    };
-    to.elems[dst.1..dst.1 + len].copy_from_slice(&from.elems[src.1..src.1 + len]);
-}
-
-impl<'s, T> Executor<'s, T> {
-    pub(super) fn new(store: &'s mut Store<T>, args: &[u64]) -> Self {
-        let max_depth = store.engine().config().max_call_depth;
-        let mut stack = Vec::with_capacity(1024.max(args.len()));
-        stack.extend_from_slice(args);
-        Executor {
-            store,
-            stack,
-            frames: Vec::new(),
-            max_depth,
-            memory_epoch: 0,
-        }
+impl Machine {
+    fn inner(&self) -> &StoreInner {
+        // SAFETY: `inner` was set from `&mut Store::inner`, which
+        // `Executor::run` holds exclusively while handlers run.
+        unsafe { &*self.inner }
     }
 
-    pub(super) fn results(&self, results: &mut [u64]) {
-        results.copy_from_slice(&self.stack[..results.len()]);
+    fn inner_mut(&mut self) -> &mut StoreInner {
+        // SAFETY: as in `inner`; `&mut self` makes this the only reference.
+        unsafe { &mut *self.inner }
     }
 
-    /// The frame at `base`; `base` is within the stack (see `enter_wasm`).
-    fn frame_ptr(&mut self, base: usize) -> *mut u64 {
+    /// The running function's frame; `base + frame_size <= stack.len()` (see `enter_wasm`).
+    fn frame_ptr(&mut self) -> *mut u64 {
+        let base = self.base;
         self.stack[base..].as_mut_ptr()
     }
 
     fn frame_info(&self, store_func: u32) -> Option<FrameInfo> {
-        let FuncEntity::Wasm(w) = self.store.inner.funcs.get(store_func as usize)? else {
+        let FuncEntity::Wasm(w) = self.inner().funcs.get(store_func as usize)? else {
             return None;
         };
         let names = &w.module.inner.parsed.names;
@@ -196,87 +303,189 @@ impl<'s, T> Executor<'s, T> {
     }
 
     /// A trap with the backtrace of the running frames, innermost first.
-    fn trap(&self, code: TrapCode, current: u32) -> Error {
+    fn trap(&self, code: TrapCode) -> Error {
         let callers = self.frames.iter().rev().map(|f| f.store_func);
-        let backtrace = std::iter::once(current)
+        let backtrace = std::iter::once(self.store_func)
             .chain(callers)
             .filter_map(|f| self.frame_info(f))
             .collect();
         Error::Trap(Trap { code, backtrace })
     }
 
+    /// Leaves the handlers with a trap.
+    #[cold]
+    #[inline(never)]
+    fn trap_exit(&mut self, code: TrapCode) -> Next {
+        self.exit = Some(Exit::Failed(self.trap(code)));
+        Next::leave()
+    }
+
+    /// Rebuilds the memory view of the running instance.
+    fn refresh_memory(&mut self) {
+        let instance = self.instance;
+        self.mem = MemoryView::of(self.inner_mut(), instance);
+    }
+
     /// Prepares the frame of wasm function `callee` at `base`: translates it if
     /// needed, grows the value stack and zeroes its declared locals.
-    #[inline(never)]
-    fn enter_wasm(
-        &mut self,
-        callee: u32,
-        base: usize,
-        caller: u32,
-    ) -> Result<(FuncCode, u32), Error> {
-        let Some(FuncEntity::Wasm(w)) = self.store.inner.funcs.get(callee as usize) else {
+    fn enter_wasm(&mut self, callee: u32, base: usize) -> Result<(FuncCode, u32), Error> {
+        let Some(FuncEntity::Wasm(w)) = self.inner().funcs.get(callee as usize) else {
             return Err(Error::Other(format!(
                 "function {callee} is not a wasm function"
             )));
         };
         let instance = w.instance;
-        let func = compiled(&w.module.inner, w.func_idx)?;
-        let needed = base + func.frame_size as usize;
+        let func = FuncCode::new(compiled(&w.module.inner, w.func_idx)?);
+        let func_ref = func.get();
+        let needed = base + func_ref.frame_size as usize;
         if needed > MAX_STACK_CELLS {
-            return Err(self.trap(TrapCode::StackOverflow, caller));
+            return Err(self.trap(TrapCode::StackOverflow));
         }
         if self.stack.len() < needed {
             self.stack.resize(needed, 0);
         }
         let (params, locals) = (
-            base + func.num_params as usize,
-            base + func.num_locals as usize,
+            base + func_ref.num_params as usize,
+            base + func_ref.num_locals as usize,
         );
         if params < locals {
             self.stack[params..locals].fill(0);
         }
-        Ok((FuncCode::new(func), instance))
+        Ok((func, instance))
     }
 
-    /// Calls host function `callee` for the code of `instance` with the
-    /// arguments at `base`; its results replace them.
-    fn call_host_at(
-        &mut self,
-        host_index: u32,
-        callee: u32,
-        base: usize,
-        instance: u32,
-    ) -> Result<(), Error> {
-        let ty = self.store.inner.funcs[callee as usize].ty();
-        let (params, results) = (ty.params().len(), ty.results().len());
-        let args: SmallVec<[u64; 8]> = SmallVec::from_slice(&self.stack[base..base + params]);
-        if self.stack.len() < base + results {
-            self.stack.resize(base + results, 0);
+    /// Calls store function `callee` with its arguments at slot `args` of the
+    /// running frame; the caller continues at `resume`. Returns the callee's
+    /// first op, or exits (host calls, errors).
+    #[inline(never)]
+    fn call(&mut self, callee: u32, args: Slot, resume: *const Op) -> Next {
+        let new_base = self.base + args.0 as usize;
+        if let Some(FuncEntity::Host { host_index, .. }) = self.inner().funcs.get(callee as usize) {
+            self.exit = Some(Exit::CallHost {
+                host_index: *host_index,
+                callee,
+                base: new_base,
+                resume,
+            });
+            return Next::leave();
         }
-        let mut out: SmallVec<[u64; 8]> = SmallVec::from_elem(0, results);
-        // Lets the host's `Caller` see the calling instance's exports.
-        self.store.calling_instance = Some(instance);
-        call_host(self.store, host_index, &args, &mut out)?;
-        self.stack[base..base + results].copy_from_slice(&out);
-        Ok(())
+        // The caller's frame is not on `frames` yet: with the callee, two more are live.
+        if self.frames.len() + 2 > self.max_depth {
+            return self.trap_exit(TrapCode::StackOverflow);
+        }
+        let (callee_func, callee_instance) = match self.enter_wasm(callee, new_base) {
+            Ok(entered) => entered,
+            Err(error) => {
+                self.exit = Some(Exit::Failed(error));
+                return Next::leave();
+            }
+        };
+        self.frames.push(Frame {
+            func: self.func,
+            ip: resume,
+            base: self.base,
+            instance: self.instance,
+            store_func: self.store_func,
+        });
+        self.func = callee_func;
+        self.code = callee_func.ops();
+        self.base = new_base;
+        self.store_func = callee;
+        if callee_instance != self.instance {
+            self.instance = callee_instance;
+            self.refresh_memory();
+            self.refresh_module_code();
+        }
+        Next {
+            ip: self.code,
+            fp: self.frame_ptr(),
+        }
     }
 
-    fn host_index(&self, func: u32) -> Option<u32> {
-        match self.store.inner.funcs.get(func as usize) {
-            Some(FuncEntity::Host { host_index, .. }) => Some(*host_index),
-            _ => None,
+    /// Points `module_code` at the running instance's module.
+    fn refresh_module_code(&mut self) {
+        let instance = &self.inner().instances[self.instance as usize];
+        self.module_code = &*instance.module.inner.code;
+    }
+
+    /// `call` of function `func` of the running instance, defined there as
+    /// `defined`: the common case (translated callee, enough stack and depth)
+    /// without look-ups in the store.
+    #[inline(always)]
+    fn call_internal(&mut self, func: u32, defined: u32, args: Slot, resume: *const Op) -> Next {
+        // SAFETY: see `module_code`.
+        let module_code = unsafe { &*self.module_code };
+        let callee = module_code.get(defined as usize).and_then(OnceLock::get);
+        let new_base = self.base + args.0 as usize;
+        let (Some(callee), true) = (callee, self.frames.len() + 2 <= self.max_depth) else {
+            return self.call_slow(func, args, resume);
+        };
+        let (frame_size, params, locals) = (
+            callee.frame_size as usize,
+            callee.num_params as usize,
+            callee.num_locals as usize,
+        );
+        if new_base + frame_size > self.stack.len() {
+            return self.call_slow(func, args, resume);
+        }
+        if params < locals {
+            self.stack[new_base + params..new_base + locals].fill(0);
+        }
+        let store_func = self.inner().instances[self.instance as usize].funcs[func as usize];
+        self.frames.push(Frame {
+            func: self.func,
+            ip: resume,
+            base: self.base,
+            instance: self.instance,
+            store_func: self.store_func,
+        });
+        let callee = FuncCode::new(callee);
+        self.func = callee;
+        self.code = callee.ops();
+        self.base = new_base;
+        self.store_func = store_func;
+        Next {
+            ip: self.code,
+            fp: self.frame_ptr(),
+        }
+    }
+
+    /// `call_internal` when the callee needs translation, the stack growing
+    /// or the depth limit checking.
+    #[inline(never)]
+    fn call_slow(&mut self, func: u32, args: Slot, resume: *const Op) -> Next {
+        let callee = self.inner().instances[self.instance as usize].funcs[func as usize];
+        self.call(callee, args, resume)
+    }
+
+    /// Returns to the caller, or exits when the entry function returns.
+    #[inline(always)]
+    fn ret(&mut self) -> Next {
+        let Some(caller) = self.frames.pop() else {
+            self.exit = Some(Exit::Finished);
+            return Next::leave();
+        };
+        self.func = caller.func;
+        self.code = caller.func.ops();
+        self.base = caller.base;
+        self.store_func = caller.store_func;
+        // Within an instance, `mem` is kept up to date wherever memory may
+        // move, so only a return to another instance needs a new view.
+        if caller.instance != self.instance {
+            self.instance = caller.instance;
+            self.refresh_module_code();
+            self.refresh_memory();
+        }
+        Next {
+            ip: caller.ip,
+            fp: self.frame_ptr(),
         }
     }
 
     /// The function `call_indirect` reaches through `table[index]`.
-    fn resolve_indirect(
-        &self,
-        site: &IndirectSite,
-        instance: u32,
-        index: u64,
-    ) -> Result<u32, TrapCode> {
-        let inner = &self.store.inner;
-        let table = inner.instances[instance as usize].tables[site.table as usize];
+    fn resolve_indirect(&self, site: &IndirectSite, index: u64) -> Result<u32, TrapCode> {
+        let inner = self.inner();
+        let table = inner.instances[self.instance as usize].tables[site.table as usize];
         let elems = &inner.tables[table as usize].elems;
         let cell = *elems
             .get(index as u32 as usize)
@@ -292,7 +501,7 @@ impl<'s, T> Executor<'s, T> {
     }
 
     fn memory_index(&self, instance: u32) -> Result<usize, TrapCode> {
-        let memories = &self.store.inner.instances[instance as usize].memories;
+        let memories = &self.inner().instances[instance as usize].memories;
         memories
             .first()
             .map(|&m| m as usize)
@@ -303,7 +512,7 @@ impl<'s, T> Executor<'s, T> {
         let Ok(m) = self.memory_index(instance) else {
             return u32::MAX as u64;
         };
-        match grow_memory(&mut self.store.inner.memories[m], delta as u32 as u64) {
+        match grow_memory(&mut self.inner_mut().memories[m], delta as u32 as u64) {
             Some(old) => old as u32 as u64,
             None => u32::MAX as u64,
         }
@@ -317,7 +526,7 @@ impl<'s, T> Executor<'s, T> {
         len: u64,
     ) -> Result<(), TrapCode> {
         let m = self.memory_index(instance)?;
-        let data = &mut self.store.inner.memories[m].data;
+        let data = &mut self.inner_mut().memories[m].data;
         let (dst, len) = (dst as u32 as u64, len as u32 as u64);
         if !in_bounds(dst, len, data.len()) {
             return Err(TrapCode::MemoryOutOfBounds);
@@ -328,7 +537,7 @@ impl<'s, T> Executor<'s, T> {
 
     fn memory_copy(&mut self, instance: u32, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
         let m = self.memory_index(instance)?;
-        let data = &mut self.store.inner.memories[m].data;
+        let data = &mut self.inner_mut().memories[m].data;
         let (dst, src, len) = (dst as u32 as u64, src as u32 as u64, len as u32 as u64);
         if !in_bounds(dst, len, data.len()) || !in_bounds(src, len, data.len()) {
             return Err(TrapCode::MemoryOutOfBounds);
@@ -346,7 +555,7 @@ impl<'s, T> Executor<'s, T> {
         len: u64,
     ) -> Result<(), TrapCode> {
         let m = self.memory_index(instance)?;
-        let inner = &mut self.store.inner;
+        let inner = self.inner_mut();
         let inst = &inner.instances[instance as usize];
         let parsed = &inst.module.inner.parsed;
         let bytes = match parsed.datas.get(data_idx as usize) {
@@ -372,7 +581,7 @@ impl<'s, T> Executor<'s, T> {
     }
 
     fn table_index(&self, instance: u32, table: u32) -> usize {
-        self.store.inner.instances[instance as usize].tables[table as usize] as usize
+        self.inner().instances[instance as usize].tables[table as usize] as usize
     }
 
     fn table_fill(
@@ -384,7 +593,7 @@ impl<'s, T> Executor<'s, T> {
         len: u64,
     ) -> Result<(), TrapCode> {
         let t = self.table_index(instance, table);
-        let elems = &mut self.store.inner.tables[t].elems;
+        let elems = &mut self.inner_mut().tables[t].elems;
         let (index, len) = (index as u32 as u64, len as u32 as u64);
         if !in_bounds(index, len, elems.len()) {
             return Err(TrapCode::TableOutOfBounds);
@@ -405,7 +614,7 @@ impl<'s, T> Executor<'s, T> {
             self.table_index(instance, tables.0),
             self.table_index(instance, tables.1),
         );
-        let all = &mut self.store.inner.tables;
+        let all = &mut self.inner_mut().tables;
         let (dst, src, len) = (dst as u32 as u64, src as u32 as u64, len as u32 as u64);
         if !in_bounds(dst, len, all[dt].elems.len()) || !in_bounds(src, len, all[st].elems.len()) {
             return Err(TrapCode::TableOutOfBounds);
@@ -424,7 +633,7 @@ impl<'s, T> Executor<'s, T> {
         len: u64,
     ) -> Result<(), TrapCode> {
         let t = self.table_index(instance, table);
-        let inner = &mut self.store.inner;
+        let inner = self.inner_mut();
         let segment = inner.instances[instance as usize]
             .elems
             .get(elem as usize)
@@ -439,8 +648,216 @@ impl<'s, T> Executor<'s, T> {
         Ok(())
     }
 }
+/// Checks `start + len <= limit` without overflow.
+fn in_bounds(start: u64, len: u64, limit: usize) -> bool {
+    start
+        .checked_add(len)
+        .is_some_and(|end| end <= limit as u64)
+}
 
-macro_rules! define_run {
+/// Copies `len` elements from `(table, index)` `src` to `dst`, which may be
+/// the same table (then ranges may overlap, as in `memmove`).
+fn copy_elems(tables: &mut [TableEntity], dst: (usize, usize), src: (usize, usize), len: usize) {
+    if dst.0 == src.0 {
+        tables[dst.0].elems.copy_within(src.1..src.1 + len, dst.1);
+        return;
+    }
+    let (to, from) = if dst.0 < src.0 {
+        let (lo, hi) = tables.split_at_mut(src.0);
+        (&mut lo[dst.0], &hi[0])
+    } else {
+        let (lo, hi) = tables.split_at_mut(dst.0);
+        (&mut hi[0], &lo[src.0])
+    };
+    to.elems[dst.1..dst.1 + len].copy_from_slice(&from.elems[src.1..src.1 + len]);
+}
+
+/// Runs wasm code of a store: the part of the executor that knows the
+/// store's data type (host calls), around the [`Machine`].
+pub(super) struct Executor<'s, T> {
+    store: &'s mut Store<T>,
+    m: Machine,
+}
+
+impl<'s, T> Executor<'s, T> {
+    pub(super) fn new(store: &'s mut Store<T>, args: &[u64]) -> Self {
+        let max_depth = store.engine().config().max_call_depth;
+        let mut stack = Vec::with_capacity(1024.max(args.len()));
+        stack.extend_from_slice(args);
+        let inner: *mut StoreInner = &mut store.inner;
+        Executor {
+            store,
+            m: Machine {
+                inner,
+                stack,
+                frames: Vec::new(),
+                max_depth,
+                // Replaced by `run` before any handler runs.
+                func: FuncCode(NonNull::dangling()),
+                code: std::ptr::null(),
+                module_code: &[],
+                base: 0,
+                instance: 0,
+                store_func: 0,
+                mem: MemoryView {
+                    ptr: NonNull::dangling().as_ptr(),
+                    len: 0,
+                },
+                pending_trap: TrapCode::Unreachable,
+                exit: None,
+            },
+        }
+    }
+
+    pub(super) fn results(&self, results: &mut [u64]) {
+        results.copy_from_slice(&self.m.stack[..results.len()]);
+    }
+
+    /// Runs wasm function `entry` with its arguments at the bottom of the stack;
+    /// its results end up there.
+    pub(super) fn run(&mut self, entry: u32) -> Result<(), Error> {
+        self.m.inner = &mut self.store.inner;
+        self.m.store_func = entry;
+        let (func, instance) = self.m.enter_wasm(entry, 0)?;
+        self.m.func = func;
+        self.m.code = func.ops();
+        self.m.instance = instance;
+        self.m.refresh_memory();
+        self.m.refresh_module_code();
+        let mut ip = self.m.code;
+        loop {
+            // Re-derived from the store on every entry: a host call had it borrowed.
+            self.m.inner = &mut self.store.inner;
+            let fp = self.m.frame_ptr();
+            execute(&mut self.m, ip, fp);
+            match self.m.exit.take() {
+                Some(Exit::Finished) => return Ok(()),
+                Some(Exit::Failed(error)) => return Err(error),
+                Some(Exit::CallHost {
+                    host_index,
+                    callee,
+                    base,
+                    resume,
+                }) => {
+                    self.call_host_at(host_index, callee, base)?;
+                    self.m.inner = &mut self.store.inner;
+                    self.m.refresh_memory();
+                    ip = resume;
+                }
+                None => return Err(Error::Other("internal error: executor stopped".into())),
+            }
+        }
+    }
+
+    /// Calls host function `callee` for the running code with the arguments
+    /// at `base`; its results replace them.
+    fn call_host_at(&mut self, host_index: u32, callee: u32, base: usize) -> Result<(), Error> {
+        let ty = self.store.inner.funcs[callee as usize].ty();
+        let (params, results) = (ty.params().len(), ty.results().len());
+        let stack = &mut self.m.stack;
+        let args: SmallVec<[u64; 8]> = SmallVec::from_slice(&stack[base..base + params]);
+        if stack.len() < base + results {
+            stack.resize(base + results, 0);
+        }
+        let mut out: SmallVec<[u64; 8]> = SmallVec::from_elem(0, results);
+        // Lets the host's `Caller` see the calling instance's exports.
+        self.store.calling_instance = Some(self.m.instance);
+        call_host(self.store, host_index, &args, &mut out)?;
+        self.m.stack[base..base + results].copy_from_slice(&out);
+        Ok(())
+    }
+}
+
+// The handlers. SAFETY (for every `unsafe` in the macros and handlers below):
+// a handler runs only as the `run` of an `Op` made by `Op::new`, so `ip`
+// points at an op of the instruction variant the handler is for; translation
+// verified that every slot of the running function, including the consecutive
+// operands of bulk instructions, is below its `frame_size`, that every branch
+// target (and `br_table` entry) is inside its code, and that the code ends
+// with an instruction that does not fall through, so `ip + 1` after an op that
+// falls through is an op of the same code. `enter_wasm` and `call_internal`
+// made the value stack at least `base + frame_size` long and it never shrinks;
+// `fp` is re-derived after everything that can reallocate it (calls, returns,
+// host calls). `mem`/`mem_len` equal `m.mem`, which is rebuilt wherever the
+// buffer may move; handlers that rebuild it pass on the new one.
+
+/// Binds the operands of the op at `ip`, an instruction of variant `$variant`.
+macro_rules! operands {
+    ($ip:ident, $variant:ident { $($field:ident),* }) => {
+        let Instr::$variant { $($field),* } = (unsafe { &*$ip }).instr else {
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+    };
+}
+macro_rules! get_at {
+    ($fp:ident, $slot:expr, $extra:expr) => {
+        unsafe { *$fp.add($slot.0 as usize + $extra) }
+    };
+}
+macro_rules! get {
+    ($fp:ident, $slot:expr) => {
+        get_at!($fp, $slot, 0)
+    };
+}
+macro_rules! set {
+    ($fp:ident, $slot:expr, $value:expr) => {{
+        let value = $value;
+        unsafe { *$fp.add($slot.0 as usize) = value };
+    }};
+}
+/// Runs the op at `$ip` (threaded mode) or hands it to the loop.
+macro_rules! next {
+    ($ip:expr, $fp:expr, $m:ident, $mem:expr, $mem_len:expr) => {{
+        let ip: *const Op = $ip;
+        let fp: *mut u64 = $fp;
+        if THREADED {
+            return unsafe { ((*ip).run)(ip, fp, $m, $mem, $mem_len) };
+        }
+        return Next { ip, fp };
+    }};
+}
+/// Continues with the op after `$ip`.
+macro_rules! advance {
+    ($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {
+        next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len)
+    };
+}
+/// Continues at branch target `$target` of the running function.
+macro_rules! jump {
+    ($target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {{
+        unlikely_path();
+        next!(
+            unsafe { $m.code.add($target.0 as usize) },
+            $fp,
+            $m,
+            $mem,
+            $mem_len
+        )
+    }};
+}
+/// Continues with `$next`, from a call or return (which may switch memories).
+macro_rules! resume {
+    ($next:expr, $m:ident) => {{
+        let next: Next = $next;
+        next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len)
+    }};
+}
+/// The value of `$result`, or leaves with its trap. The trap is raised by a
+/// tail call, like the dispatch: a handler whose only calls are tail calls
+/// needs no stack frame, and then LLVM reliably turns them into jumps.
+macro_rules! trap_on_err {
+    ($result:expr, $ip:ident, $fp:ident, $m:ident) => {
+        match $result {
+            Ok(value) => value,
+            Err(code) => {
+                $m.pending_trap = code;
+                return unsafe { raise_trap($ip, $fp, $m, std::ptr::null_mut(), 0) };
+            }
+        }
+    };
+}
+
+macro_rules! define_handlers {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
@@ -448,269 +865,622 @@ macro_rules! define_run {
         store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
     ) => {
-        impl<T> Executor<'_, T> {
-            /// Runs wasm function `entry` with its arguments at the bottom of the stack;
-            /// its results end up there.
-            pub(super) fn run(&mut self, entry: u32) -> Result<(), Error> {
-                let (mut func, mut instance) = self.enter_wasm(entry, 0, entry)?;
-                let mut store_func = entry;
-                let mut base = 0usize;
-                let mut ip = 0usize;
-                let mut mem = MemoryView::of(&mut self.store.inner, instance);
-                // Raw views of the running code and frame, rebuilt whenever the
-                // function changes or the value stack may have been reallocated.
-                let mut code: *const Instr = func.get().code.as_ptr();
-                let mut frame: *mut u64 = self.frame_ptr(base);
+        /// The handler of every instruction, named after its variant.
+        #[allow(non_snake_case)]
+        mod handlers {
+            use super::*;
 
-                // SAFETY (for `get`, `set`, `get_at` and the instruction fetch): translation
-                // verified that every slot of `func`, including the consecutive operands of
-                // bulk instructions, is below `func.frame_size`, that every branch target is
-                // inside `func.code`, and that the code ends with an instruction that
-                // does not fall through. `enter_wasm` made the value stack at least `base +
-                // frame_size` long and it never shrinks; `frame` and `code` are refreshed
-                // after everything that can reallocate or replace them (calls, returns).
-                macro_rules! get_at {
-                    ($slot:expr, $extra:expr) => { unsafe { *frame.add($slot.0 as usize + $extra) } };
+            $(
+                pub(super) unsafe fn $bname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $bname { dst, lhs, rhs });
+                    let result = semantics::$bname(<$at>::from_cell(get!(fp, lhs)), <$bt>::from_cell(get!(fp, rhs)));
+                    set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
+                    advance!(ip, fp, m, mem, mem_len)
                 }
-                macro_rules! get {
-                    ($slot:expr) => { get_at!($slot, 0) };
-                }
-                macro_rules! set {
-                    ($slot:expr, $value:expr) => {{
-                        let value = $value;
-                        unsafe { *frame.add($slot.0 as usize) = value };
-                    }};
-                }
-                // A conditional branch must stay a branch: as a conditional move, the
-                // next instruction's address would wait for the comparison, serializing
-                // every loop iteration. The hint keeps LLVM from making it a select.
-                macro_rules! take_branch {
-                    ($target:expr) => {{
-                        unlikely_path();
-                        ip = $target.0 as usize;
-                    }};
-                }
-                macro_rules! trap_on_err {
-                    ($result:expr) => {
-                        match $result {
-                            Ok(value) => value,
-                            Err(code) => return Err(self.trap(code, store_func)),
-                        }
-                    };
-                }
-                // Rebuilds the memory view and invalidates the views saved in frames.
-                macro_rules! refresh_memory {
-                    () => {{
-                        mem = MemoryView::of(&mut self.store.inner, instance);
-                        self.memory_epoch += 1;
-                    }};
-                }
-                macro_rules! call {
-                    ($callee:expr, $args:expr) => {{
-                        let callee = $callee;
-                        let new_base = base + $args.0 as usize;
-                        if let Some(host_index) = self.host_index(callee) {
-                            self.call_host_at(host_index, callee, new_base, instance)?;
-                            refresh_memory!();
-                        } else {
-                            // The caller's frame is not on `frames` yet: with the callee, two more are live.
-                            if self.frames.len() + 2 > self.max_depth {
-                                return Err(self.trap(TrapCode::StackOverflow, store_func));
-                            }
-                            let (callee_func, callee_instance) = self.enter_wasm(callee, new_base, store_func)?;
-                            let caller = std::mem::replace(&mut func, callee_func);
-                            self.frames.push(Frame { func: caller, ip, base, instance, store_func, mem, memory_epoch: self.memory_epoch });
-                            ip = 0;
-                            base = new_base;
-                            store_func = callee;
-                            code = func.get().code.as_ptr();
-                            if callee_instance != instance {
-                                instance = callee_instance;
-                                refresh_memory!();
-                            }
-                        }
-                        frame = self.frame_ptr(base);
-                    }};
-                }
-
-                loop {
-                    let instr = unsafe { *code.add(ip) };
-                    ip += 1;
-                    match instr {
-                        Instr::Copy { dst, src } => set!(dst, get!(src)),
-                        Instr::Const32 { dst, value } => set!(dst, value as u64),
-                        Instr::Const64 { dst, value } => set!(dst, value),
-                        Instr::Select { dst, cond, if_false } => {
-                            if get!(cond) as u32 == 0 {
-                                set!(dst, get!(if_false));
-                            }
-                        }
-                        Instr::Unreachable {} => return Err(self.trap(TrapCode::Unreachable, store_func)),
-                        Instr::Br { target } => ip = target.0 as usize,
-                        Instr::BrIfNez { cond, target } => {
-                            if get!(cond) as u32 != 0 {
-                                take_branch!(target);
-                            }
-                        }
-                        Instr::BrIfEqz { cond, target } => {
-                            if get!(cond) as u32 == 0 {
-                                take_branch!(target);
-                            }
-                        }
-                        Instr::BrTable { index, first, len } => {
-                            let entry = (get!(index) as u32).min(len - 1);
-                            ip = func.get().br_tables[(first + entry) as usize] as usize;
-                        }
-                        Instr::Return {} => {
-                            let Some(caller) = self.frames.pop() else { return Ok(()) };
-                            func = caller.func;
-                            ip = caller.ip;
-                            base = caller.base;
-                            instance = caller.instance;
-                            store_func = caller.store_func;
-                            code = func.get().code.as_ptr();
-                            frame = self.frame_ptr(base);
-                            // The caller's view is still valid unless memory may have moved since.
-                            mem = if caller.memory_epoch == self.memory_epoch {
-                                caller.mem
-                            } else {
-                                MemoryView::of(&mut self.store.inner, instance)
-                            };
-                        }
-                        Instr::Call { func: callee, base: args } => {
-                            let callee = self.store.inner.instances[instance as usize].funcs[callee as usize];
-                            call!(callee, args);
-                        }
-                        Instr::CallIndirect { index, base: args, site } => {
-                            let callee = trap_on_err!(self.resolve_indirect(&func.get().indirect_sites[site as usize], instance, get!(index)));
-                            call!(callee, args);
-                        }
-                        Instr::GlobalGet { dst, global } => {
-                            let g = self.store.inner.instances[instance as usize].globals[global as usize];
-                            set!(dst, self.store.inner.globals[g as usize].value);
-                        }
-                        Instr::GlobalSet { src, global } => {
-                            let g = self.store.inner.instances[instance as usize].globals[global as usize];
-                            self.store.inner.globals[g as usize].value = get!(src);
-                        }
-                        Instr::MemorySize { dst } => set!(dst, (mem.len >> PAGE_SIZE_LOG2) as u64),
-                        Instr::MemoryGrow { dst, delta } => {
-                            set!(dst, self.memory_grow(instance, get!(delta)));
-                            refresh_memory!();
-                        }
-                        Instr::MemoryFill { args } => {
-                            let (d, v, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
-                            trap_on_err!(self.memory_fill(instance, d, v, n));
-                            refresh_memory!();
-                        }
-                        Instr::MemoryCopy { args } => {
-                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
-                            trap_on_err!(self.memory_copy(instance, d, s, n));
-                            refresh_memory!();
-                        }
-                        Instr::MemoryInit { args, data } => {
-                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
-                            trap_on_err!(self.memory_init(instance, data, d, s, n));
-                            refresh_memory!();
-                        }
-                        Instr::DataDrop { data } => {
-                            if let Some(alive) = self.store.inner.instances[instance as usize].datas_alive.get_mut(data as usize) {
-                                *alive = false;
-                            }
-                        }
-                        Instr::TableGet { dst, index, table } => {
-                            let t = self.table_index(instance, table);
-                            let elems = &self.store.inner.tables[t].elems;
-                            let value = trap_on_err!(elems.get(get!(index) as u32 as usize).copied().ok_or(TrapCode::TableOutOfBounds));
-                            set!(dst, value);
-                        }
-                        Instr::TableSet { index, value, table } => {
-                            let t = self.table_index(instance, table);
-                            let (index, value) = (get!(index) as u32 as usize, get!(value));
-                            let slot = trap_on_err!(self.store.inner.tables[t].elems.get_mut(index).ok_or(TrapCode::TableOutOfBounds));
-                            *slot = value;
-                        }
-                        Instr::TableSize { dst, table } => {
-                            let t = self.table_index(instance, table);
-                            set!(dst, self.store.inner.tables[t].elems.len() as u64);
-                        }
-                        Instr::TableGrow { args, table } => {
-                            let t = self.table_index(instance, table);
-                            let (init, delta) = (get!(args), get_at!(args, 1));
-                            let old = grow_table(&mut self.store.inner.tables[t], delta as u32 as u64, init);
-                            set!(args, old.map_or(u32::MAX as u64, |old| old as u32 as u64));
-                        }
-                        Instr::TableFill { args, table } => {
-                            let (i, v, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
-                            trap_on_err!(self.table_fill(instance, table, i, v, n));
-                        }
-                        Instr::TableCopy { args, dst_table, src_table } => {
-                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
-                            trap_on_err!(self.table_copy(instance, (dst_table, src_table), d, s, n));
-                        }
-                        Instr::TableInit { args, table, elem } => {
-                            let (d, s, n) = (get!(args), get_at!(args, 1), get_at!(args, 2));
-                            trap_on_err!(self.table_init(instance, table, elem, d, s, n));
-                        }
-                        Instr::ElemDrop { elem } => {
-                            if let Some(segment) = self.store.inner.instances[instance as usize].elems.get_mut(elem as usize) {
-                                *segment = Arc::from([]);
-                            }
-                        }
-                        Instr::RefFunc { dst, func: f } => {
-                            let store_index = self.store.inner.instances[instance as usize].funcs[f as usize];
-                            set!(dst, store_index as u64 + 1);
-                        }
-                        $(
-                            Instr::$bname { dst, lhs, rhs } => {
-                                let result = semantics::$bname(<$at>::from_cell(get!(lhs)), <$bt>::from_cell(get!(rhs)));
-                                set!(dst, trap_on_err!(result.into_outcome()).into_cell());
-                            }
-                            $(
-                                Instr::$bimm { dst, lhs, imm } => {
-                                    let result = semantics::$bname(<$at>::from_cell(get!(lhs)), <$bt as Immediate>::from_imm(imm));
-                                    set!(dst, trap_on_err!(result.into_outcome()).into_cell());
-                                }
-                            )?
-                        )*
-                        $(
-                            Instr::$uname { dst, src } => {
-                                let result = semantics::$uname(<$xt>::from_cell(get!(src)));
-                                set!(dst, trap_on_err!(result.into_outcome()).into_cell());
-                            }
-                        )*
-                        $(
-                            Instr::$lname { dst, addr, offset } => {
-                                let bytes = trap_on_err!(mem.load(get!(addr), offset));
-                                set!(dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
-                            }
-                        )*
-                        $(
-                            Instr::$sname { addr, value, offset } => {
-                                let value = <$sval as Cell>::from_cell(get!(value)) as $smem;
-                                trap_on_err!(mem.store(get!(addr), offset, value.to_le_bytes()));
-                            }
-                            Instr::$simm { addr, value, offset } => {
-                                let value = <$sval as Immediate>::from_imm(value) as $smem;
-                                trap_on_err!(mem.store(get!(addr), offset, value.to_le_bytes()));
-                            }
-                        )*
-                        $(
-                            Instr::$brname { lhs, rhs, target } => {
-                                if semantics::$cmp(Cell::from_cell(get!(lhs)), Cell::from_cell(get!(rhs))) != 0 {
-                                    take_branch!(target);
-                                }
-                            }
-                            Instr::$brimm { lhs, imm, target } => {
-                                if semantics::$cmp(Cell::from_cell(get!(lhs)), Immediate::from_imm(imm)) != 0 {
-                                    take_branch!(target);
-                                }
-                            }
-                        )*
+                $(
+                    pub(super) unsafe fn $bimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                        operands!(ip, $bimm { dst, lhs, imm });
+                        let result = semantics::$bname(<$at>::from_cell(get!(fp, lhs)), <$bt as Immediate>::from_imm(imm));
+                        set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
+                        advance!(ip, fp, m, mem, mem_len)
                     }
+                )?
+            )*
+            $(
+                pub(super) unsafe fn $uname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $uname { dst, src });
+                    let result = semantics::$uname(<$xt>::from_cell(get!(fp, src)));
+                    set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
+                    advance!(ip, fp, m, mem, mem_len)
                 }
+            )*
+            $(
+                pub(super) unsafe fn $lname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $lname { dst, addr, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(get!(fp, addr), offset), ip, fp, m);
+                    set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
+                    advance!(ip, fp, m, mem, mem_len)
+                }
+            )*
+            $(
+                pub(super) unsafe fn $sname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $sname { addr, value, offset });
+                    let value = <$sval as Cell>::from_cell(get!(fp, value)) as $smem;
+                    trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len)
+                }
+                pub(super) unsafe fn $simm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $simm { addr, value, offset });
+                    let value = <$sval as Immediate>::from_imm(value) as $smem;
+                    trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len)
+                }
+            )*
+            $(
+                pub(super) unsafe fn $brname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $brname { lhs, rhs, target });
+                    if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) != 0 {
+                        jump!(target, fp, m, mem, mem_len);
+                    }
+                    advance!(ip, fp, m, mem, mem_len)
+                }
+                pub(super) unsafe fn $brimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    operands!(ip, $brimm { lhs, imm, target });
+                    if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) != 0 {
+                        jump!(target, fp, m, mem, mem_len);
+                    }
+                    advance!(ip, fp, m, mem, mem_len)
+                }
+            )*
+        }
+
+        /// The handler for `instr`'s variant.
+        fn handler_of(instr: &Instr) -> Handler {
+            use control as c;
+            match instr {
+                Instr::Copy { .. } => c::copy,
+                Instr::Const32 { .. } => c::const32,
+                Instr::Const64 { .. } => c::const64,
+                Instr::Select { .. } => c::select,
+                Instr::Unreachable {} => c::unreachable,
+                Instr::Br { .. } => c::br,
+                Instr::BrIfNez { .. } => c::br_if_nez,
+                Instr::BrIfEqz { .. } => c::br_if_eqz,
+                Instr::BrTable { .. } => c::br_table,
+                Instr::Return {} => c::ret,
+                Instr::ReturnOne { .. } => c::return_one,
+                Instr::Call { .. } => c::call,
+                Instr::CallInternal { .. } => c::call_internal,
+                Instr::CallIndirect { .. } => c::call_indirect,
+                Instr::GlobalGet { .. } => c::global_get,
+                Instr::GlobalSet { .. } => c::global_set,
+                Instr::MemorySize { .. } => c::memory_size,
+                Instr::MemoryGrow { .. } => c::memory_grow,
+                Instr::MemoryFill { .. } => c::memory_fill,
+                Instr::MemoryCopy { .. } => c::memory_copy,
+                Instr::MemoryInit { .. } => c::memory_init,
+                Instr::DataDrop { .. } => c::data_drop,
+                Instr::TableGet { .. } => c::table_get,
+                Instr::TableSet { .. } => c::table_set,
+                Instr::TableSize { .. } => c::table_size,
+                Instr::TableGrow { .. } => c::table_grow,
+                Instr::TableFill { .. } => c::table_fill,
+                Instr::TableCopy { .. } => c::table_copy,
+                Instr::TableInit { .. } => c::table_init,
+                Instr::ElemDrop { .. } => c::elem_drop,
+                Instr::RefFunc { .. } => c::ref_func,
+                $(
+                    Instr::$bname { .. } => handlers::$bname,
+                    $( Instr::$bimm { .. } => handlers::$bimm, )?
+                )*
+                $( Instr::$uname { .. } => handlers::$uname, )*
+                $( Instr::$lname { .. } => handlers::$lname, )*
+                $(
+                    Instr::$sname { .. } => handlers::$sname,
+                    Instr::$simm { .. } => handlers::$simm,
+                )*
+                $(
+                    Instr::$brname { .. } => handlers::$brname,
+                    Instr::$brimm { .. } => handlers::$brimm,
+                )*
             }
         }
     };
 }
-for_each_numeric_op!(define_run);
+for_each_numeric_op!(define_handlers);
+
+/// Leaves the handlers with the trap `pending_trap`.
+#[cold]
+#[inline(never)]
+unsafe fn raise_trap(
+    ip: *const Op,
+    fp: *mut u64,
+    m: &mut Machine,
+    mem: *mut u8,
+    mem_len: usize,
+) -> Next {
+    m.trap_exit(m.pending_trap);
+    unsafe { leave(ip, fp, m, mem, mem_len) }
+}
+
+/// The handlers of the hand-written instructions (control, calls, globals,
+/// bulk memory and tables).
+mod control {
+    use super::*;
+
+    pub(super) unsafe fn copy(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, Copy { dst, src });
+        set!(fp, dst, get!(fp, src));
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn const32(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, Const32 { dst, value });
+        set!(fp, dst, value as u64);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn const64(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, Const64 { dst, value });
+        set!(fp, dst, value);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn select(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(
+            ip,
+            Select {
+                dst,
+                cond,
+                if_false
+            }
+        );
+        if get!(fp, cond) as u32 == 0 {
+            set!(fp, dst, get!(fp, if_false));
+        }
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn unreachable(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        m.pending_trap = TrapCode::Unreachable;
+        unsafe { raise_trap(ip, fp, m, mem, mem_len) }
+    }
+
+    pub(super) unsafe fn br(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, Br { target });
+        next!(
+            unsafe { m.code.add(target.0 as usize) },
+            fp,
+            m,
+            mem,
+            mem_len
+        )
+    }
+
+    pub(super) unsafe fn br_if_nez(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, BrIfNez { cond, target });
+        if get!(fp, cond) as u32 != 0 {
+            jump!(target, fp, m, mem, mem_len);
+        }
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn br_if_eqz(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, BrIfEqz { cond, target });
+        if get!(fp, cond) as u32 == 0 {
+            jump!(target, fp, m, mem, mem_len);
+        }
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn br_table(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, BrTable { index, first, len });
+        let entry = (get!(fp, index) as u32).min(len - 1);
+        let target = m.func.get().br_tables[(first + entry) as usize];
+        next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn ret(
+        _ip: *const Op,
+        _fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        resume!(m.ret(), m)
+    }
+
+    pub(super) unsafe fn return_one(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, ReturnOne { src });
+        // Slot 0 exists: a function with a result has a frame of at least one cell.
+        set!(fp, Slot(0), get!(fp, src));
+        resume!(m.ret(), m)
+    }
+
+    pub(super) unsafe fn call(
+        ip: *const Op,
+        _fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, Call { func, base });
+        let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
+        resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
+    }
+
+    pub(super) unsafe fn call_internal(
+        ip: *const Op,
+        _fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(
+            ip,
+            CallInternal {
+                func,
+                defined,
+                base
+            }
+        );
+        resume!(
+            m.call_internal(func, defined, base, unsafe { ip.add(1) }),
+            m
+        )
+    }
+
+    pub(super) unsafe fn call_indirect(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, CallIndirect { index, base, site });
+        let site = &m.func.get().indirect_sites[site as usize];
+        let callee = trap_on_err!(m.resolve_indirect(site, get!(fp, index)), ip, fp, m);
+        resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
+    }
+
+    pub(super) unsafe fn global_get(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, GlobalGet { dst, global });
+        let inner = m.inner();
+        let g = inner.instances[m.instance as usize].globals[global as usize];
+        set!(fp, dst, inner.globals[g as usize].value);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn global_set(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, GlobalSet { src, global });
+        let instance = m.instance as usize;
+        let inner = m.inner_mut();
+        let g = inner.instances[instance].globals[global as usize];
+        inner.globals[g as usize].value = get!(fp, src);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn memory_size(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, MemorySize { dst });
+        set!(fp, dst, (mem_len >> PAGE_SIZE_LOG2) as u64);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn memory_grow(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, MemoryGrow { dst, delta });
+        set!(fp, dst, m.memory_grow(m.instance, get!(fp, delta)));
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+    }
+
+    pub(super) unsafe fn memory_fill(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, MemoryFill { args });
+        let (d, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.memory_fill(m.instance, d, v, n), ip, fp, m);
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+    }
+
+    pub(super) unsafe fn memory_copy(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, MemoryCopy { args });
+        let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.memory_copy(m.instance, d, s, n), ip, fp, m);
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+    }
+
+    pub(super) unsafe fn memory_init(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        operands!(ip, MemoryInit { args, data });
+        let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.memory_init(m.instance, data, d, s, n), ip, fp, m);
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+    }
+
+    pub(super) unsafe fn data_drop(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, DataDrop { data });
+        let instance = m.instance as usize;
+        if let Some(alive) = m.inner_mut().instances[instance]
+            .datas_alive
+            .get_mut(data as usize)
+        {
+            *alive = false;
+        }
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_get(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, TableGet { dst, index, table });
+        let t = m.table_index(m.instance, table);
+        let elems = &m.inner().tables[t].elems;
+        let value = trap_on_err!(
+            elems
+                .get(get!(fp, index) as u32 as usize)
+                .copied()
+                .ok_or(TrapCode::TableOutOfBounds),
+            ip,
+            fp,
+            m
+        );
+        set!(fp, dst, value);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_set(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(
+            ip,
+            TableSet {
+                index,
+                value,
+                table
+            }
+        );
+        let t = m.table_index(m.instance, table);
+        let (index, value) = (get!(fp, index) as u32 as usize, get!(fp, value));
+        let slot = trap_on_err!(
+            m.inner_mut().tables[t]
+                .elems
+                .get_mut(index)
+                .ok_or(TrapCode::TableOutOfBounds),
+            ip,
+            fp,
+            m
+        );
+        *slot = value;
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_size(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, TableSize { dst, table });
+        let t = m.table_index(m.instance, table);
+        set!(fp, dst, m.inner().tables[t].elems.len() as u64);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_grow(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, TableGrow { args, table });
+        let t = m.table_index(m.instance, table);
+        let (init, delta) = (get!(fp, args), get_at!(fp, args, 1));
+        let old = grow_table(&mut m.inner_mut().tables[t], delta as u32 as u64, init);
+        set!(
+            fp,
+            args,
+            old.map_or(u32::MAX as u64, |old| old as u32 as u64)
+        );
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_fill(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, TableFill { args, table });
+        let (i, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.table_fill(m.instance, table, i, v, n), ip, fp, m);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_copy(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(
+            ip,
+            TableCopy {
+                args,
+                dst_table,
+                src_table
+            }
+        );
+        let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(
+            m.table_copy(m.instance, (dst_table, src_table), d, s, n),
+            ip,
+            fp,
+            m
+        );
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn table_init(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, TableInit { args, table, elem });
+        let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.table_init(m.instance, table, elem, d, s, n), ip, fp, m);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn elem_drop(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, ElemDrop { elem });
+        let instance = m.instance as usize;
+        if let Some(segment) = m.inner_mut().instances[instance]
+            .elems
+            .get_mut(elem as usize)
+        {
+            *segment = Arc::from([]);
+        }
+        advance!(ip, fp, m, mem, mem_len)
+    }
+
+    pub(super) unsafe fn ref_func(
+        ip: *const Op,
+        fp: *mut u64,
+        m: &mut Machine,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> Next {
+        operands!(ip, RefFunc { dst, func });
+        let store_index = m.inner().instances[m.instance as usize].funcs[func as usize];
+        set!(fp, dst, store_index as u64 + 1);
+        advance!(ip, fp, m, mem, mem_len)
+    }
+}

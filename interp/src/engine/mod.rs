@@ -18,23 +18,34 @@
 //!   wasmparser's `Operator`; our instructions from one macro table
 //!   (`bytecode.rs` + the generated rows of `numeric.rs`), which also yields
 //!   the disassembler (`Display`), the translator's and executor's arms.
-//! - **A plain `loop { match }` dispatch**: it works in debug builds (no
-//!   reliance on tail calls) and keeps the hot state (instruction pointer,
-//!   frame base, memory 0's base and length) in locals.
+//! - **Threaded code with a loop fallback.** Each instruction is stored with
+//!   the address of its handler (`exec::Op`); a handler ends by calling the
+//!   next op's handler, which LLVM compiles to a jump in optimised builds, so
+//!   every op has its own well-predicted indirect jump and the hot state
+//!   (instruction pointer, frame pointer, memory 0's base and length) travels
+//!   in argument registers. Builds with debug assertions (including
+//!   unoptimised dev builds, where those calls would stay calls and overflow
+//!   the stack) run the same handlers from a plain loop instead.
+//! - **Cheap calls within a module**: `CallInternal` finds the callee in the
+//!   module's code table; frames save no memory view (it only changes where
+//!   memory may move, or across instances).
 //! - **Lazy translation**: a body is translated (and validated, by driving the
 //!   validator op by op) on its first call and shared by all instances.
 //! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`,
 //!   and loop rotation: a jump back to a loop that starts with a conditional
 //!   exit tests the condition itself, so a `block/loop/br_if/br` loop costs
-//!   one branch per iteration.
+//!   one branch per iteration. A single result is returned by one
+//!   `ReturnOne`, and a jump to a return is replaced by the return.
 //! - **Checked once, then trusted**: after translating a body, `verify` checks
 //!   that every slot lies in the frame and every branch in the code; that is
 //!   what lets the executor read slots and fetch instructions without bounds
 //!   checks (the only `unsafe` here, in `exec.rs`, next to its reasoning).
 //!
-//! Measured on the benches (`cargo bench -p myrt-benches`, 2-core VM, noisy):
-//! sieve on par with wasmi 2, fib/matmul ~0.55x, sha256 ~0.75x. The shared
-//! dispatch jump of the `match` loop is now the main cost.
+//! Measured on the benches (`cargo bench -p myrt-benches`, 2-core VM, noisy;
+//! see BENCHMARKS.md): fib and sha256 on par with wasmi 2, sieve, matmul,
+//! deflate and json at 0.85-0.97x, coremark ~0.7x and regex ~0.6x. What is
+//! left: calls (frame push and locals zeroing), temporaries copied at block
+//! ends, and globals reached through the store.
 
 mod bytecode;
 #[cfg(test)]
@@ -55,7 +66,8 @@ pub(crate) use bytecode::Instr;
 
 /// A translated function body.
 pub(crate) struct CompiledFunc {
-    pub(crate) code: Box<[Instr]>,
+    /// The code as the executor runs it: each instruction with its handler.
+    pub(crate) ops: Box<[exec::Op]>,
     /// Targets of every `br_table`, each table's default last.
     pub(crate) br_tables: Box<[u32]>,
     pub(crate) indirect_sites: Box<[IndirectSite]>,
@@ -80,9 +92,9 @@ impl std::fmt::Display for CompiledFunc {
             "params={} locals={} frame={}",
             self.num_params, self.num_locals, self.frame_size
         )?;
-        for (ip, instr) in self.code.iter().enumerate() {
-            write!(f, "{ip:4}: {instr}")?;
-            if let Instr::BrTable { first, len, .. } = *instr {
+        for (ip, op) in self.ops.iter().enumerate() {
+            write!(f, "{ip:4}: {}", op.instr)?;
+            if let Instr::BrTable { first, len, .. } = op.instr {
                 let targets = &self.br_tables[first as usize..(first + len) as usize];
                 write!(f, " targets={targets:?}")?;
             }

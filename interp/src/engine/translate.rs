@@ -16,6 +16,7 @@ use myrt_parser::{FuncType, ValType};
 use myrt_validator::ValidationError;
 
 use super::bytecode::{Instr, Slot, Target};
+use super::exec::Op;
 use super::numeric::{Immediate, for_each_numeric_op};
 use super::{CompiledFunc, IndirectSite};
 use crate::Error;
@@ -193,15 +194,29 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
     let frame_size = (num_locals as usize + t.max_height).max(t.num_results);
     let frame_size =
         u32::try_from(frame_size).map_err(|_| invalid(end, "function frame too large"))?;
+    thread_jumps_to_returns(&mut t.code);
     verify(&t.code, &t.br_tables, frame_size)?;
     Ok(CompiledFunc {
-        code: t.code.into(),
+        ops: t.code.into_iter().map(Op::new).collect(),
         br_tables: t.br_tables.into(),
         indirect_sites: t.indirect_sites.into(),
         num_params,
         num_locals,
         frame_size,
     })
+}
+
+/// Replaces each jump to a return by the return itself (a return does not
+/// depend on where it is), saving a dispatch on paths that end a function.
+fn thread_jumps_to_returns(code: &mut [Instr]) {
+    for at in 0..code.len() {
+        if let Instr::Br { target } = code[at]
+            && let Some(&ret @ (Instr::Return {} | Instr::ReturnOne { .. })) =
+                code.get(target.0 as usize)
+        {
+            code[at] = ret;
+        }
+    }
 }
 
 /// Checks what the executor relies on to skip bounds checks: every slot lies
@@ -216,7 +231,7 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
         let last_operand = match *instr {
             // A call's frame starts at its first argument, which is the end of
             // the caller's frame when there are no arguments: it is not read.
-            Instr::Call { base, .. } => {
+            Instr::Call { base, .. } | Instr::CallInternal { base, .. } => {
                 slots_ok &= base.0 <= frame_size;
                 continue;
             }
@@ -254,7 +269,11 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
     }
     match code.last() {
         Some(
-            Instr::Return {} | Instr::Br { .. } | Instr::BrTable { .. } | Instr::Unreachable {},
+            Instr::Return {}
+            | Instr::ReturnOne { .. }
+            | Instr::Br { .. }
+            | Instr::BrTable { .. }
+            | Instr::Unreachable {},
         ) => Ok(()),
         _ => Err(internal("can run past its end")),
     }
@@ -617,6 +636,17 @@ impl Translator<'_> {
             self.emit(Instr::Return {});
             return;
         }
+        if n == 1 {
+            let src = match self.stack[first] {
+                Operand::Temp => Some(self.canonical(first)),
+                Operand::Local(local) => Some(Slot(local)),
+                Operand::Const(_) => None,
+            };
+            if let Some(src) = src.filter(|&src| src != Slot(0)) {
+                self.emit(Instr::ReturnOne { src });
+                return;
+            }
+        }
         // A lazy local among the first `n` slots could be overwritten by an
         // earlier result before it is read: copy such locals away first.
         for pos in first..self.stack.len() {
@@ -880,9 +910,14 @@ impl Translator<'_> {
                 let ty = self.func_type(function_index)?;
                 let (params, results) = (ty.params().len(), ty.results().len());
                 let base = self.pop_consecutive(params)?;
-                self.emit(Instr::Call {
-                    func: function_index,
-                    base,
+                let func = function_index;
+                self.emit(match func.checked_sub(self.module.num_imported_funcs) {
+                    Some(defined) => Instr::CallInternal {
+                        func,
+                        defined,
+                        base,
+                    },
+                    None => Instr::Call { func, base },
                 });
                 for _ in 0..results {
                     self.push(Operand::Temp);

@@ -306,9 +306,16 @@ impl Descriptor {
         let (parent, split) = self.open_parent(path)?;
         require_directory_if_slashed(&parent, &split)?;
         let target = readlinkat(&parent, split.name, Vec::new())?;
-        target
+        let target = target
             .into_string()
-            .map_err(|_| ErrorCode::IllegalByteSequence)
+            .map_err(|_| ErrorCode::IllegalByteSequence)?;
+        // An absolute target names a host path: revealing it would leak the
+        // host's layout, and the guest could never follow it anyway (as
+        // `symlink_at` refuses to create such links).
+        if target.starts_with('/') {
+            return Err(ErrorCode::NotPermitted);
+        }
+        Ok(target)
     }
 
     pub fn rename_at(
