@@ -14,5 +14,5 @@ mod spectest;
 mod values;
 
 pub use component::ComponentMode;
-pub use report::FileReport;
+pub use report::{FileReport, run_isolated};
 pub use runner::{run_wast, run_wast_with};

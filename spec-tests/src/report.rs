@@ -24,3 +24,45 @@ impl FileReport {
         self.failures.push(message);
     }
 }
+
+impl FileReport {
+    /// A report of one failure that is not a directive's (unreadable file,
+    /// timeout, runner thread lost).
+    pub fn failed_with(message: String) -> Self {
+        FileReport { passed: 0, failed: 1, failures: vec![message] }
+    }
+}
+
+/// Deep but legal recursion in a script (and the host frames of nested
+/// instantiations) needs more than a default thread stack.
+const RUNNER_STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Runs `run` on its own thread with a big stack and gives up after
+/// `timeout`, so that one hanging script cannot stall a whole suite. A
+/// timed-out thread keeps running until the process exits, which is
+/// acceptable for a test binary.
+pub fn run_isolated(
+    name: &str,
+    timeout: std::time::Duration,
+    run: impl FnOnce() -> FileReport + Send + 'static,
+) -> FileReport {
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    let (sender, receiver) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(name.to_string())
+        .stack_size(RUNNER_STACK_SIZE)
+        .spawn(move || {
+            // The receiver is gone only after a timeout, when nobody needs the report.
+            let _ = sender.send(run());
+        });
+    if let Err(error) = spawned {
+        return FileReport::failed_with(format!("{name}: cannot start a runner thread: {error}"));
+    }
+    match receiver.recv_timeout(timeout) {
+        Ok(report) => report,
+        Err(RecvTimeoutError::Timeout) => {
+            FileReport::failed_with(format!("{name}: did not finish within {} s", timeout.as_secs()))
+        }
+        Err(RecvTimeoutError::Disconnected) => FileReport::failed_with(format!("{name}: the runner thread died")),
+    }
+}

