@@ -49,3 +49,30 @@ fn deep_recursion_backtrace_collapses_identical_frames() {
     assert!(shown.starts_with("call stack exhausted\nwasm backtrace:\n    0: f (and "), "{shown}");
     assert_eq!(shown.lines().count(), 3, "{shown}");
 }
+
+#[test]
+fn recursion_through_host_functions_traps_instead_of_overflowing() {
+    let engine = Engine::default();
+    let wasm = wat::parse_str(
+        r#"(module
+            (import "host" "reenter" (func $reenter))
+            (func (export "f") (call $reenter)))"#,
+    )
+    .unwrap();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "reenter", |mut caller: myrt_interp::Caller<'_, ()>| -> Result<(), Error> {
+            let f = caller.get_export("f").and_then(|e| e.into_func()).expect("f is exported");
+            f.call(&mut caller, &[], &mut [])
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let error = f.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(error.to_string().contains("call stack exhausted"), "{error}");
+    // The store stays usable afterwards.
+    let error = f.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(error.to_string().contains("call stack exhausted"), "{error}");
+}

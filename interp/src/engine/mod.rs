@@ -60,7 +60,7 @@ use myrt_parser::FuncType;
 
 use crate::module::ModuleInner;
 use crate::store::entities::FuncEntity;
-use crate::{Error, Store, call_host};
+use crate::{Error, Store, TrapCode, call_host};
 
 pub(crate) use bytecode::Instr;
 
@@ -152,6 +152,23 @@ pub(crate) fn call<T>(
     if let FuncEntity::Host { host_index, .. } = *entity {
         return call_host(store, host_index, args, results);
     }
+    // Wasm calls inside one executor never recurse natively, but a host
+    // function that calls back into wasm starts a new executor on the native
+    // stack: bound that nesting so that it traps instead of overflowing.
+    if store.inner.nested_entries >= MAX_NESTED_ENTRIES {
+        return Err(TrapCode::StackOverflow.into());
+    }
+    store.inner.nested_entries += 1;
+    let outcome = run_executor(store, func, args, results);
+    store.inner.nested_entries -= 1;
+    outcome
+}
+
+/// Host-to-wasm entries that may be active at once; each costs a few KiB of
+/// native stack (more in unoptimized builds), well within a 2 MiB thread stack.
+const MAX_NESTED_ENTRIES: u32 = 100;
+
+fn run_executor<T>(store: &mut Store<T>, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Error> {
     let mut executor = exec::Executor::new(store, args);
     executor.run(func)?;
     executor.results(results);

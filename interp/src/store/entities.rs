@@ -26,6 +26,9 @@ pub(crate) struct StoreInner {
     pub globals: Vec<GlobalEntity>,
     pub instances: Vec<InstanceEntity>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// How many executors are running on the native stack right now: one per
+    /// host-to-wasm entry that has not returned.
+    pub nested_entries: u32,
 }
 
 pub(crate) enum FuncEntity {
