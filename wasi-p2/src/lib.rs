@@ -4,6 +4,9 @@
 //! `poll`, ...), and `bindings::add_to_linker` maps the WIT functions of
 //! `wasi:cli/command` onto them in a component `Linker`.
 //!
+//! `wasi:sockets` and `wasi:http` link too, with the network denied:
+//! guests that import them without needing the network run.
+//!
 //! The filesystem is a sandbox: every path is resolved beneath the
 //! directory descriptor it is relative to (see `fs::resolve`).
 
@@ -13,6 +16,7 @@ pub mod ctx;
 pub mod error;
 pub mod fs;
 pub mod host;
+pub mod http;
 pub mod io;
 pub mod random;
 pub mod table;

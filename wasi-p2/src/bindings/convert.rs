@@ -79,7 +79,7 @@ macro_rules! scalar {
         }
     )*};
 }
-scalar!(bool => Bool, u8 => U8, u32 => U32, u64 => U64, String => String);
+scalar!(bool => Bool, u8 => U8, u16 => U16, u32 => U32, u64 => U64, String => String);
 
 impl IntoVal for () {
     fn into_val(self) -> Option<Val> {
@@ -119,6 +119,45 @@ impl<T: IntoVal> IntoVal for Vec<T> {
         Some(Val::List(
             self.into_iter().filter_map(IntoVal::into_val).collect(),
         ))
+    }
+}
+
+impl<T: FromVal> FromVal for Option<T> {
+    fn from_val(val: &Val) -> Result<Self, Error> {
+        match val {
+            Val::Option(None) => Ok(None),
+            Val::Option(Some(inner)) => T::from_val(inner).map(Some),
+            other => Err(mismatch("an option", other)),
+        }
+    }
+}
+
+impl<A: FromVal, B: FromVal> FromVal for (A, B) {
+    fn from_val(val: &Val) -> Result<Self, Error> {
+        match val {
+            Val::Tuple(items) if items.len() == 2 => {
+                Ok((A::from_val(&items[0])?, B::from_val(&items[1])?))
+            }
+            other => Err(mismatch("a pair", other)),
+        }
+    }
+}
+
+/// `result<V, E>` as a function returns it; `()` on either side is a case
+/// without payload.
+impl<V: IntoVal, E: IntoVal> IntoVal for Result<V, E> {
+    fn into_val(self) -> Option<Val> {
+        Some(match self {
+            Ok(v) => ok_result(v.into_val()),
+            Err(e) => err_result(e.into_val()),
+        })
+    }
+}
+
+/// The `ok` case of a result the host never succeeds with.
+impl IntoVal for std::convert::Infallible {
+    fn into_val(self) -> Option<Val> {
+        match self {}
     }
 }
 

@@ -15,6 +15,7 @@ mod cli;
 mod clocks_random;
 mod convert;
 mod filesystem;
+mod http;
 mod io;
 mod sockets;
 
@@ -54,9 +55,10 @@ impl WasiState {
 pub type GetState<T> = fn(&mut T) -> &mut WasiState;
 
 /// Defines all of `wasi:cli/command`'s imports (io, clocks, random, cli,
-/// filesystem, sockets) in `linker`. Sockets are denied: creating one
-/// returns `access-denied`, so components that import but do not use them
-/// still instantiate.
+/// filesystem, sockets) and `wasi:http`'s client interfaces in `linker`.
+/// The network is denied: creating a socket or resolving a name returns
+/// `access-denied`, and sending an HTTP request `HTTP-request-denied`, so
+/// components that import them but do not need the network still run.
 ///
 /// `wasi:cli/exit` unwinds the guest with an error; the status is then in
 /// `WasiCtx::exit_code`.
@@ -65,7 +67,8 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: GetState<T>) -> Re
     clocks_random::add(linker, get)?;
     cli::add(linker, get)?;
     filesystem::add(linker, get)?;
-    sockets::add(linker, get)
+    sockets::add(linker, get)?;
+    http::add(linker, get)
 }
 
 /// The WASI interfaces `add_to_linker` defines (without versions), for
@@ -77,6 +80,7 @@ pub fn provided_interfaces() -> Vec<&'static str> {
         cli::INTERFACES,
         filesystem::INTERFACES,
         sockets::INTERFACES,
+        http::INTERFACES,
     ]
     .concat()
 }
@@ -134,6 +138,21 @@ impl<T: 'static> Interface<'_, T> {
             .func_new(name, move |_store, _args, _results| Err(trap(&message)))
     }
 
+    /// A resource of which the host never issues a handle in this world
+    /// (a socket while the network is denied, an incoming HTTP request in a
+    /// command), with its `functions`: they link, and the canonical ABI
+    /// refuses any handle a guest could pass before they are reached.
+    pub fn never_issued<S: AsRef<str>>(
+        &mut self,
+        resource: &str,
+        functions: impl IntoIterator<Item = S>,
+    ) -> Result<(), Error> {
+        self.resource::<NeverIssued>(resource)?;
+        functions
+            .into_iter()
+            .try_for_each(|function| self.unreachable(function.as_ref()))
+    }
+
     /// A resource whose entries are `R`s in the table; the destructor
     /// deletes the entry.
     pub fn resource<R: Any + Send>(&mut self, name: &str) -> Result<(), Error> {
@@ -148,6 +167,9 @@ impl<T: 'static> Interface<'_, T> {
             })
     }
 }
+
+/// The table type of the resources no value is ever made of.
+enum NeverIssued {}
 
 /// Prefix of the error `wasi:cli/exit` unwinds with.
 pub(crate) const EXIT_MESSAGE: &str = "the guest exited with status ";

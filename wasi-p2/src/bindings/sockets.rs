@@ -22,9 +22,6 @@ pub(super) const INTERFACES: &[&str] = &[
 /// which carries nothing while networking is denied.
 pub struct Network;
 
-/// The table type of the socket resources, of which no value is ever made.
-enum NoSocket {}
-
 const TCP_METHODS: &[&str] = &[
     "start-bind",
     "finish-bind",
@@ -76,17 +73,16 @@ fn access_denied() -> Option<Val> {
     Some(Val::Result(Err(Some(Box::new(code)))))
 }
 
-/// Defines `resource` and its `methods`, all unreachable.
+/// Defines `resource` and its `methods`, none reachable.
 fn socket_resource<T: 'static>(
     i: &mut Interface<'_, T>,
     resource: &str,
     methods: &[&str],
 ) -> Result<(), Error> {
-    i.resource::<NoSocket>(resource)?;
-    for method in methods {
-        i.unreachable(&format!("[method]{resource}.{method}"))?;
-    }
-    Ok(())
+    let names = methods
+        .iter()
+        .map(|method| format!("[method]{resource}.{method}"));
+    i.never_issued(resource, names)
 }
 
 pub(super) fn add<T: 'static>(linker: &mut Linker<T>, get: GetState<T>) -> Result<(), Error> {

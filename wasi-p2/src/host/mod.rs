@@ -5,6 +5,7 @@
 mod cli;
 mod clocks;
 mod filesystem;
+mod http;
 mod io;
 mod random;
 
@@ -12,6 +13,7 @@ use crate::ctx::WasiCtx;
 use crate::table::ResourceTable;
 
 pub use cli::{TerminalInput, TerminalOutput};
+pub use http::FieldsResult;
 pub use io::StreamError;
 
 /// The WASI host for one guest: its grants and its resources.
