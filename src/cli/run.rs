@@ -11,7 +11,9 @@ use myrt_interp::{
 
 use super::run_component;
 use super::values::{format_result, parse_arg};
-use super::wasi_options::{DirGrant, EnvGrant, parse_dir, parse_env};
+use super::wasi_options::{
+    DirGrant, EnvGrant, WasiOption, parse_dir, parse_env, parse_wasi_option,
+};
 
 /// Exit status of a trapping program: a trap aborts like a native crash
 /// (128 + SIGABRT), as wasmtime does on Unix.
@@ -23,26 +25,37 @@ myrt run hello.wasm                         (a component: runs `wasi:cli/run`)\n
 myrt run --dir . --env HOME --env LANG=C app.wasm input.txt -v\n  \
 myrt run --dir ./data::/data --argv0 app app.wasm\n  \
 myrt run component.wasm --invoke 'greet(\"world\", [1, 2], some(ok(3)))'\n  \
+myrt run component.wasm --invoke 'my:app/tools.greet@1.0.0(\"world\")'\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt run --invoke add module.wasm 2 -3\n  \
 myrt run program.wasm                       (a core module: calls `_start`)\n\n\
 Components get the imports of the `wasi:cli/command@0.2.x` world (io, clocks,\n\
-random, cli, filesystem; sockets are denied: creating one fails with\n\
-`access-denied`). Nothing from the host is granted unless asked for: no\n\
-directories, no environment variables; stdin, stdout and stderr are inherited.\n\
-Arguments after the file go to the guest, with argv[0] the file as given (put\n\
-`--` before them if the first one is also a `myrt run` option, like --env).\n\n\
+random, cli, filesystem, sockets) and wasi:http's `types` and\n\
+`outgoing-handler`, at any version 0.2.0 to 0.2.x. The network is denied:\n\
+creating a socket or resolving a name fails with `access-denied`, sending an\n\
+HTTP request with `HTTP-request-denied`; components that import them without\n\
+needing the network run. An import myrt cannot provide fails before the run,\n\
+naming the import, its world and what to do.\n\n\
+Nothing from the host is granted unless asked for: no directories, no\n\
+environment variables; stdin, stdout and stderr are inherited. Arguments after\n\
+the file go to the guest, with argv[0] the file as given (put `--` before them\n\
+if the first one is also a `myrt run` option, like --env).\n\n\
 Exit status: `exit(ok)` or `run` returning ok 0, `exit(err)` or `run`\n\
 returning err 1, `exit-with-code(n)` n. A trap prints its message and wasm\n\
 backtrace to stderr and exits with status 134; other errors exit with status 1.\n\n\
-A component's function called with --invoke takes its arguments inside\n\
---invoke, in WAVE syntax; its result is printed in WAVE syntax. A core\n\
-module's function takes them after the file; each result is printed on its\n\
-own line.")]
+--invoke on a component: the call `name(arg, ...)`, arguments and result in\n\
+WAVE syntax. `name` is a root export (`add`), or a function of an exported\n\
+instance named as wasmtime names it, `ns:pkg/iface.func@version`\n\
+(`wasi:cli/run.run@0.2.0()`; the version may be left out), also written\n\
+`ns:pkg/iface@version#func`; a bare `func` that only one exported instance\n\
+has is found there. An unknown or ambiguous name lists the choices. A core\n\
+module's function takes its arguments after the file; each result is printed\n\
+on its own line.")]
 pub struct RunArgs {
     /// The exported function to call instead of `wasi:cli/run` (components)
     /// or `_start` (core modules); for a component, the call with its
-    /// arguments: `name(arg, ...)`.
+    /// arguments: `name(arg, ...)`, where `name` may be `ns:pkg/iface.func`
+    /// for a function of an exported instance (see below).
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
 
@@ -57,6 +70,13 @@ pub struct RunArgs {
     /// otherwise.
     #[arg(long, value_name = "K[=V]", value_parser = parse_env)]
     pub env: Vec<EnvGrant>,
+
+    /// WASI options, as in wasmtime: `-S http=n` leaves the wasi:http imports
+    /// out. The network is denied, so the network options (`inherit-network`,
+    /// `tcp`, `udp`, `allow-ip-name-lookup`) are accepted only as `=n`;
+    /// asking for access fails with an explanation. Repeatable.
+    #[arg(short = 'S', value_name = "KEY[=y|n]", value_parser = parse_wasi_option)]
+    pub wasi: Vec<WasiOption>,
 
     /// The guest's argv[0] [default: FILE as given].
     #[arg(long, value_name = "NAME")]
@@ -129,9 +149,10 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
     if run_component::is_component(&bytes) {
         return run_component::run(args, &bytes);
     }
-    if !args.dir.is_empty() || !args.env.is_empty() || args.argv0.is_some() {
+    if !args.dir.is_empty() || !args.env.is_empty() || args.argv0.is_some() || !args.wasi.is_empty()
+    {
         bail!(
-            "--dir, --env and --argv0 apply to components (WASI 0.2); `{}` is a core module",
+            "--dir, --env, --argv0 and -S apply to components (WASI 0.2); `{}` is a core module",
             args.file.display()
         );
     }

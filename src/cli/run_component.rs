@@ -34,12 +34,16 @@ pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
     let engine = Engine::default();
     let component =
         Component::new(&engine, bytes).with_context(|| format!("failed to compile `{shown}`"))?;
-    wasi_options::check_imports(&component, &args.file)?;
+    let grants = wasi_options::Grants::from_options(&args.wasi)?;
+    wasi_options::check_imports(&component, &args.file, &grants)?;
 
     let ctx = wasi_options::build_ctx(args, &args.args)?;
     let mut store = Store::new(&engine, WasiState::new(ctx));
     let mut linker = Linker::new(&engine);
     myrt_wasi_p2::add_to_linker(&mut linker, |state: &mut WasiState| state)?;
+    if grants.http_imports {
+        myrt_wasi_p2::add_http_to_linker(&mut linker, |state: &mut WasiState| state)?;
+    }
     let instance = linker
         .instantiate(&mut store, &component)
         .with_context(|| format!("failed to instantiate `{shown}`"))?;
@@ -65,8 +69,8 @@ fn run_command(
     let Some(func) = run_export(instance) else {
         bail!(
             "`{shown}` does not export `wasi:cli/run@0.2.x`: it is not a command. \
-             Choose a function with --invoke 'name(args)'; exported functions: {}",
-            list_funcs(&component.exports())
+             Choose a function with --invoke 'name(args)'; functions --invoke can call: {}",
+            list_targets(&invoke_targets(&component.exports()))
         );
     };
     let mut result = [Val::Bool(false)];
@@ -94,32 +98,191 @@ fn invoke(
     call: &str,
 ) -> anyhow::Result<Finished> {
     let (name, arg_text) = wave::split_call(call)?;
-    let Some(func) = instance.get_func(&*store, name) else {
+    let target = find_target(&invoke_targets(&component.exports()), name)?;
+    let path: Vec<&str> = target.path.iter().map(String::as_str).collect();
+    let Some(func) = instance.get_func_path(&path) else {
         bail!(
-            "the component exports no function `{name}`; exported functions: {}",
-            list_funcs(&component.exports())
+            "`{}` is not a function of the instantiated component",
+            target.shown
         );
     };
+    let shown = &target.shown;
     let ty = func.ty(&*store);
     let params = wave::parse_args(arg_text.unwrap_or_default(), &ty)
-        .with_context(|| format!("invalid arguments for `{name}`"))?;
+        .with_context(|| format!("invalid arguments for `{shown}`"))?;
     // Placeholders the call overwrites.
     let mut results: Vec<Val> = ty.result.iter().map(|_| Val::Bool(false)).collect();
     func.call(store, &params, &mut results)
-        .with_context(|| format!("failed to invoke `{name}`"))?;
+        .with_context(|| format!("failed to invoke `{shown}`"))?;
     Ok(Finished::printing(results.first().map(wave::print)))
 }
 
-fn list_funcs(exports: &[(String, ComponentItem)]) -> String {
-    let mut funcs: Vec<String> = exports
+/// A function `--invoke` can call: its export path and the name a user
+/// writes for it. Root functions are named as exported; a function `f` of an
+/// exported instance `ns:pkg/iface@1.2.3` is `ns:pkg/iface.f@1.2.3` (the WIT
+/// item name wasmtime's `--invoke` takes), of a plain-named instance `i`
+/// `i.f`.
+#[derive(Debug, Clone, PartialEq)]
+struct Target {
+    path: Vec<String>,
+    shown: String,
+}
+
+impl Target {
+    /// The instance, for a function of an exported instance.
+    fn instance(&self) -> Option<&str> {
+        (self.path.len() == 2).then(|| self.path[0].as_str())
+    }
+
+    fn func(&self) -> &str {
+        self.path.last().map_or("", String::as_str)
+    }
+
+    /// The name without the instance's version: `ns:pkg/iface.f`.
+    fn unversioned(&self) -> String {
+        match self.instance() {
+            Some(instance) => {
+                let interface = instance.split_once('@').map_or(instance, |(i, _)| i);
+                format!("{interface}.{}", self.func())
+            }
+            None => self.shown.clone(),
+        }
+    }
+}
+
+fn invoke_targets(exports: &[(String, ComponentItem)]) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for (name, item) in exports {
+        match item {
+            ComponentItem::Func(_) => targets.push(Target {
+                path: vec![name.clone()],
+                shown: name.clone(),
+            }),
+            ComponentItem::Instance(items) => {
+                let (interface, version) = match name.split_once('@') {
+                    Some((interface, version)) => (interface, format!("@{version}")),
+                    None => (name.as_str(), String::new()),
+                };
+                for (func, item) in items {
+                    if matches!(item, ComponentItem::Func(_)) {
+                        targets.push(Target {
+                            path: vec![name.clone(), func.clone()],
+                            shown: format!("{interface}.{func}{version}"),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    targets
+}
+
+/// Resolves a `--invoke` name: exactly as listed, or `instance#func`, or
+/// without the version, or (like wasmtime) a bare function name that one
+/// exported instance alone has.
+fn find_target(targets: &[Target], name: &str) -> anyhow::Result<Target> {
+    let exact = |t: &&Target| {
+        t.shown == name
+            || name
+                .split_once('#')
+                .is_some_and(|(i, f)| t.instance() == Some(i) && t.func() == f)
+    };
+    if let Some(target) = targets.iter().find(exact) {
+        return Ok(target.clone());
+    }
+    let candidates: Vec<&Target> = targets
         .iter()
-        .filter(|(_, item)| matches!(item, ComponentItem::Func(_)))
-        .map(|(name, _)| format!("`{name}`"))
+        .filter(|t| t.unversioned() == name || (t.instance().is_some() && t.func() == name))
         .collect();
-    funcs.sort();
-    if funcs.is_empty() {
+    match candidates.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => bail!(
+            "the component exports no function `{name}`; functions --invoke can call: {}",
+            list_targets(targets)
+        ),
+        several => bail!(
+            "several exported instances have a function `{name}`; choose one: {}",
+            list_targets(several.iter().copied())
+        ),
+    }
+}
+
+fn list_targets<'t>(targets: impl IntoIterator<Item = &'t Target>) -> String {
+    let mut names: Vec<String> = targets
+        .into_iter()
+        .map(|t| format!("`{}`", t.shown))
+        .collect();
+    names.sort();
+    if names.is_empty() {
         "none".to_string()
     } else {
-        funcs.join(", ")
+        names.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use myrt_canonical_abi::types::FuncType;
+
+    fn func() -> ComponentItem {
+        ComponentItem::Func(FuncType {
+            params: Vec::new(),
+            result: None,
+        })
+    }
+
+    fn exports() -> Vec<(String, ComponentItem)> {
+        vec![
+            ("add".to_string(), func()),
+            (
+                "wasi:cli/run@0.2.0".to_string(),
+                ComponentItem::Instance(vec![("run".to_string(), func())]),
+            ),
+            (
+                "my:app/tools@1.0.0".to_string(),
+                ComponentItem::Instance(vec![
+                    ("run".to_string(), func()),
+                    ("greet".to_string(), func()),
+                ]),
+            ),
+            (
+                "plain".to_string(),
+                ComponentItem::Instance(vec![("ping".to_string(), func())]),
+            ),
+        ]
+    }
+
+    fn resolve(name: &str) -> Result<Vec<String>, String> {
+        find_target(&invoke_targets(&exports()), name)
+            .map(|t| t.path)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn invoke_names_reach_root_and_instance_functions() {
+        assert_eq!(resolve("add"), Ok(vec!["add".to_string()]));
+        let run = vec!["wasi:cli/run@0.2.0".to_string(), "run".to_string()];
+        assert_eq!(resolve("wasi:cli/run.run@0.2.0"), Ok(run.clone()));
+        assert_eq!(resolve("wasi:cli/run.run"), Ok(run.clone()));
+        assert_eq!(resolve("wasi:cli/run@0.2.0#run"), Ok(run));
+        let greet = vec!["my:app/tools@1.0.0".to_string(), "greet".to_string()];
+        assert_eq!(resolve("greet"), Ok(greet));
+        assert_eq!(
+            resolve("plain.ping"),
+            Ok(vec!["plain".to_string(), "ping".to_string()])
+        );
+        let ambiguous = resolve("run").unwrap_err();
+        assert!(
+            ambiguous.contains("`my:app/tools.run@1.0.0`"),
+            "{ambiguous}"
+        );
+        assert!(
+            ambiguous.contains("`wasi:cli/run.run@0.2.0`"),
+            "{ambiguous}"
+        );
+        let missing = resolve("nope").unwrap_err();
+        assert!(missing.contains("`plain.ping`"), "{missing}");
     }
 }
