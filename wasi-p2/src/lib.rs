@@ -21,7 +21,7 @@ pub mod io;
 pub mod random;
 pub mod table;
 
-pub use bindings::{WasiState, add_to_linker};
+pub use bindings::{WasiState, add_http_to_linker, add_to_linker};
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use error::{ErrorCode, FsError, FsResult, HostError};
 pub use host::{StreamError, TerminalInput, TerminalOutput, WasiImpl};

@@ -1,6 +1,7 @@
 //! The component binding: defines every function and resource of the
-//! `wasi:cli/command` world's imports in a component `Linker`, mapping
-//! each WIT function onto its `WasiImpl` method.
+//! `wasi:cli/command` world's imports, and the client half of
+//! `wasi:http/proxy`'s, in a component `Linker`, mapping each WIT function
+//! onto its `WasiImpl` method.
 //!
 //! Each interface is one table (a file below) of `func(name, closure)`
 //! lines; `convert` turns `Val`s into the methods' Rust types and back.
@@ -55,10 +56,9 @@ impl WasiState {
 pub type GetState<T> = fn(&mut T) -> &mut WasiState;
 
 /// Defines all of `wasi:cli/command`'s imports (io, clocks, random, cli,
-/// filesystem, sockets) and `wasi:http`'s client interfaces in `linker`.
-/// The network is denied: creating a socket or resolving a name returns
-/// `access-denied`, and sending an HTTP request `HTTP-request-denied`, so
-/// components that import them but do not need the network still run.
+/// filesystem, sockets) in `linker`. The network is denied: creating a
+/// socket or resolving a name returns `access-denied`, so components that
+/// import sockets but do not need the network still run.
 ///
 /// `wasi:cli/exit` unwinds the guest with an error; the status is then in
 /// `WasiCtx::exit_code`.
@@ -67,22 +67,35 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: GetState<T>) -> Re
     clocks_random::add(linker, get)?;
     cli::add(linker, get)?;
     filesystem::add(linker, get)?;
-    sockets::add(linker, get)?;
+    sockets::add(linker, get)
+}
+
+/// Defines `wasi:http/types` and `wasi:http/outgoing-handler` (the imports
+/// `wasi:http/proxy` adds to the command world's) in a linker that already
+/// has `add_to_linker`'s. A guest builds requests per the WIT; sending one
+/// returns `HTTP-request-denied`, since no network is granted.
+pub fn add_http_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetState<T>,
+) -> Result<(), Error> {
     http::add(linker, get)
 }
 
-/// The WASI interfaces `add_to_linker` defines (without versions), for
-/// telling users which imports `myrt run` can satisfy.
-pub fn provided_interfaces() -> Vec<&'static str> {
+/// The interfaces `add_to_linker` defines (without versions).
+pub fn command_interfaces() -> Vec<&'static str> {
     [
         io::INTERFACES,
         clocks_random::INTERFACES,
         cli::INTERFACES,
         filesystem::INTERFACES,
         sockets::INTERFACES,
-        http::INTERFACES,
     ]
     .concat()
+}
+
+/// The interfaces `add_http_to_linker` defines (without versions).
+pub fn http_interfaces() -> &'static [&'static str] {
+    http::INTERFACES
 }
 
 /// One interface being defined: a linker namespace plus the accessor.

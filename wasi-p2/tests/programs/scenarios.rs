@@ -83,6 +83,11 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("exit_42", "exit_code", |_| exit(42, 1)),
         Scenario::new("panic", "panic", panic),
         Scenario::new("random", "random", random).differing_line("seed "),
+        Scenario::new("stdin_lines", "stdin_lines", stdin_lines),
+        Scenario::new("stdin_lines_empty", "stdin_lines", stdin_lines_empty),
+        Scenario::new("pollables", "pollables", pollables),
+        Scenario::new("http_client", "http_client", http_client),
+        Scenario::new("sockets", "sockets", sockets),
         Scenario::new("escape", "escape", escape).with_escape_links(),
         Scenario::new(
             "escape_guest_path_is_host_path",
@@ -240,6 +245,44 @@ fn panic(_: &Tree) -> Spec {
 fn random(_: &Tree) -> Spec {
     Spec {
         expected_stdout: expected::RANDOM.into(),
+        ..Spec::default()
+    }
+}
+
+/// CRLF, an empty line, NUL, bytes that are not UTF-8, and no final newline.
+fn stdin_lines(_: &Tree) -> Spec {
+    Spec {
+        stdin: Some(expected::STDIN_LINES_INPUT.to_vec()),
+        expected_stdout: expected::STDIN_LINES.into(),
+        ..Spec::default()
+    }
+}
+
+fn stdin_lines_empty(_: &Tree) -> Spec {
+    Spec {
+        expected_stdout: expected::STDIN_LINES_EMPTY.into(),
+        ..Spec::default()
+    }
+}
+
+fn pollables(_: &Tree) -> Spec {
+    Spec {
+        expected_stdout: expected::POLLABLES.into(),
+        ..Spec::default()
+    }
+}
+
+/// Without any option: myrt links wasi:http by default (wasmtime needs `-S http`).
+fn http_client(_: &Tree) -> Spec {
+    Spec {
+        expected_stdout: expected::HTTP_CLIENT.into(),
+        ..Spec::default()
+    }
+}
+
+fn sockets(_: &Tree) -> Spec {
+    Spec {
+        expected_stdout: expected::SOCKETS.into(),
         ..Spec::default()
     }
 }
