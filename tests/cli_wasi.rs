@@ -97,13 +97,14 @@ fn a_missing_directory_is_named() {
 }
 
 #[test]
-fn imports_outside_wasi_cli_command_are_named_with_their_provider() {
+fn imports_outside_what_myrt_provides_are_named_with_their_provider() {
     let dir = tempfile_dir();
-    let path = dir.join("needs-http.wat");
+    let path = dir.join("needs-logger.wat");
     std::fs::write(
         &path,
         r#"(component
              (import "wasi:http/outgoing-handler@0.2.0" (instance))
+             (import "wasi:io/streams@0.3.0" (instance))
              (import "my:app/logger" (instance)))"#,
     )
     .expect("write the component");
@@ -111,11 +112,21 @@ fn imports_outside_wasi_cli_command_are_named_with_their_provider() {
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("`wasi:http/outgoing-handler@0.2.0`") && err.contains("wasi:http/proxy"),
+        !err.contains("`wasi:http/outgoing-handler@0.2.0`"),
+        "wasi:http is provided: {err}"
+    );
+    assert!(
+        err.contains("`wasi:io/streams@0.3.0` (world `wasi:cli/command`) is version 0.3.0"),
         "{err}"
     );
     assert!(
         err.contains("`my:app/logger`") && err.contains("compose"),
+        "{err}"
+    );
+    let without_http = myrt(&["run", "-S", "http=n", path.to_str().expect("utf-8 path")]);
+    let err = stderr(&without_http);
+    assert!(
+        err.contains("`wasi:http/outgoing-handler@0.2.0` (world `wasi:http/proxy`) is left out by `-S http=n`"),
         "{err}"
     );
 }
@@ -125,4 +136,76 @@ fn tempfile_dir() -> std::path::PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_wasi");
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
+}
+
+const INSTANCES: &str = "tests/fixtures/instance_export.wat";
+
+#[test]
+fn invoke_reaches_functions_of_exported_instances() {
+    for (call, expected) in [
+        ("add(2, 3)", "5\n"),
+        ("my:app/tools.double@1.0.0(21)", "42\n"),
+        ("my:app/tools.double(4)", "8\n"),
+        ("my:app/tools@1.0.0#double(5)", "10\n"),
+        ("double(6)", "12\n"),
+        ("my:app/other.run()", "7\n"),
+    ] {
+        let output = myrt(&["run", INSTANCES, "--invoke", call]);
+        assert_eq!(stdout(&output), expected, "{call}: {}", stderr(&output));
+        assert_eq!(output.status.code(), Some(0), "{call}");
+    }
+    let ambiguous = myrt(&["run", INSTANCES, "--invoke", "run()"]);
+    assert_eq!(ambiguous.status.code(), Some(1));
+    let message = stderr(&ambiguous);
+    assert!(
+        message.contains("`my:app/other.run@1.0.0`")
+            && message.contains("`my:app/tools.run@1.0.0`"),
+        "{message}"
+    );
+    let missing = myrt(&["run", INSTANCES, "--invoke", "nope()"]);
+    assert!(stderr(&missing).contains("`my:app/tools.double@1.0.0`"));
+}
+
+#[test]
+fn unknown_imports_name_the_import_its_world_and_what_to_do() {
+    let output = myrt(&["run", "tests/fixtures/unknown_imports.wat"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    for needle in [
+        "`wasi:keyvalue/store@0.2.0-draft` belongs to the `wasi:keyvalue` proposal",
+        "`my:pkg/iface` is not a WASI interface",
+        "wac plug",
+        "`wasi:cli/command` world",
+    ] {
+        assert!(message.contains(needle), "lacks {needle:?}: {message}");
+    }
+    assert!(!message.contains("`wasi:random/random@0.2.3`"), "{message}");
+}
+
+#[test]
+fn network_options_are_honoured_or_refused_with_a_reason() {
+    let denied_anyway = myrt(&["run", "-S", "tcp=n", "-S", "inherit-network=n", COMMAND]);
+    assert_eq!(
+        denied_anyway.status.code(),
+        Some(0),
+        "{}",
+        stderr(&denied_anyway)
+    );
+    for option in ["inherit-network", "tcp", "allow-ip-name-lookup=y"] {
+        let output = myrt(&["run", "-S", option, COMMAND]);
+        assert_eq!(output.status.code(), Some(1), "-S {option}");
+        assert!(
+            stderr(&output).contains("network access"),
+            "-S {option}: {}",
+            stderr(&output)
+        );
+    }
+    let http = myrt(&["run", "-S", "http", COMMAND]);
+    assert!(
+        stderr(&http).contains("HTTP-request-denied"),
+        "{}",
+        stderr(&http)
+    );
+    let unknown = myrt(&["run", "-S", "threads", COMMAND]);
+    assert!(stderr(&unknown).contains("unknown WASI option `threads`"));
 }

@@ -4,9 +4,7 @@
 
 use anyhow::{Context, bail};
 use myrt_canonical_abi::Val;
-use myrt_canonical_abi::component::{
-    Component, ComponentItem, Engine, Error, Func, Instance, Linker, Store,
-};
+use myrt_canonical_abi::component::{Component, Engine, Error, Func, Instance, Linker, Store};
 use myrt_wasi_p2::WasiState;
 
 use super::run::{Finished, RunArgs};
@@ -49,8 +47,8 @@ pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
         .with_context(|| format!("failed to instantiate `{shown}`"))?;
 
     let outcome = match args.invoke.as_deref() {
-        Some(call) => invoke(&mut store, &instance, &component, call),
-        None => run_command(&mut store, &instance, &component, &shown.to_string()),
+        Some(call) => invoke(&mut store, &instance, call),
+        None => run_command(&mut store, &instance, &shown.to_string()),
     };
     // `wasi:cli/exit` unwinds the guest with an error: its status wins.
     if let Some(code) = store.data().ctx.exit_code() {
@@ -63,14 +61,13 @@ pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
 fn run_command(
     store: &mut Store<WasiState>,
     instance: &Instance,
-    component: &Component,
     shown: &str,
 ) -> anyhow::Result<Finished> {
     let Some(func) = run_export(instance) else {
         bail!(
             "`{shown}` does not export `wasi:cli/run@0.2.x`: it is not a command. \
              Choose a function with --invoke 'name(args)'; functions --invoke can call: {}",
-            list_targets(&invoke_targets(&component.exports()))
+            list_targets(&invoke_targets(instance))
         );
     };
     let mut result = [Val::Bool(false)];
@@ -94,11 +91,10 @@ fn run_export(instance: &Instance) -> Option<Func> {
 fn invoke(
     store: &mut Store<WasiState>,
     instance: &Instance,
-    component: &Component,
     call: &str,
 ) -> anyhow::Result<Finished> {
     let (name, arg_text) = wave::split_call(call)?;
-    let target = find_target(&invoke_targets(&component.exports()), name)?;
+    let target = find_target(&invoke_targets(instance), name)?;
     let path: Vec<&str> = target.path.iter().map(String::as_str).collect();
     let Some(func) = instance.get_func_path(&path) else {
         bail!(
@@ -150,29 +146,43 @@ impl Target {
     }
 }
 
-fn invoke_targets(exports: &[(String, ComponentItem)]) -> Vec<Target> {
+/// The instantiated component's functions, from its exports as they are at
+/// run time (export type ascriptions are optional, so the component's
+/// declared export types may not list an instance's functions).
+fn invoke_targets(instance: &Instance) -> Vec<Target> {
+    targets_of(instance.export_names(), |name| {
+        instance.export_names_at(&[name])
+    })
+}
+
+/// Targets from the root exports (name, kind) and the exports of each
+/// exported instance.
+fn targets_of(
+    root: Vec<(String, &'static str)>,
+    instance_exports: impl Fn(&str) -> Option<Vec<(String, &'static str)>>,
+) -> Vec<Target> {
+    const FUNC: &str = "a func";
     let mut targets = Vec::new();
-    for (name, item) in exports {
-        match item {
-            ComponentItem::Func(_) => targets.push(Target {
+    for (name, kind) in root {
+        if kind == FUNC {
+            targets.push(Target {
                 path: vec![name.clone()],
-                shown: name.clone(),
-            }),
-            ComponentItem::Instance(items) => {
-                let (interface, version) = match name.split_once('@') {
-                    Some((interface, version)) => (interface, format!("@{version}")),
-                    None => (name.as_str(), String::new()),
-                };
-                for (func, item) in items {
-                    if matches!(item, ComponentItem::Func(_)) {
-                        targets.push(Target {
-                            path: vec![name.clone(), func.clone()],
-                            shown: format!("{interface}.{func}{version}"),
-                        });
-                    }
-                }
-            }
-            _ => {}
+                shown: name,
+            });
+            continue;
+        }
+        let Some(items) = instance_exports(&name) else {
+            continue;
+        };
+        let (interface, version) = match name.split_once('@') {
+            Some((interface, version)) => (interface, format!("@{version}")),
+            None => (name.as_str(), String::new()),
+        };
+        for (func, _) in items.into_iter().filter(|(_, kind)| *kind == FUNC) {
+            targets.push(Target {
+                shown: format!("{interface}.{func}{version}"),
+                path: vec![name.clone(), func],
+            });
         }
     }
     targets
@@ -224,38 +234,33 @@ fn list_targets<'t>(targets: impl IntoIterator<Item = &'t Target>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use myrt_canonical_abi::types::FuncType;
 
-    fn func() -> ComponentItem {
-        ComponentItem::Func(FuncType {
-            params: Vec::new(),
-            result: None,
-        })
-    }
+    type Exports = Vec<(String, &'static str)>;
 
-    fn exports() -> Vec<(String, ComponentItem)> {
-        vec![
-            ("add".to_string(), func()),
-            (
-                "wasi:cli/run@0.2.0".to_string(),
-                ComponentItem::Instance(vec![("run".to_string(), func())]),
-            ),
-            (
-                "my:app/tools@1.0.0".to_string(),
-                ComponentItem::Instance(vec![
-                    ("run".to_string(), func()),
-                    ("greet".to_string(), func()),
-                ]),
-            ),
-            (
-                "plain".to_string(),
-                ComponentItem::Instance(vec![("ping".to_string(), func())]),
-            ),
-        ]
+    fn exports(names: &[(&str, &'static str)]) -> Exports {
+        names.iter().map(|(n, k)| (n.to_string(), *k)).collect()
     }
 
     fn resolve(name: &str) -> Result<Vec<String>, String> {
-        find_target(&invoke_targets(&exports()), name)
+        let root = exports(&[
+            ("add", "a func"),
+            ("wasi:cli/run@0.2.0", "an instance"),
+            ("my:app/tools@1.0.0", "an instance"),
+            ("plain", "an instance"),
+        ]);
+        let nested = |instance: &str| -> Option<Exports> {
+            Some(match instance {
+                "wasi:cli/run@0.2.0" => exports(&[("run", "a func")]),
+                "my:app/tools@1.0.0" => exports(&[
+                    ("run", "a func"),
+                    ("greet", "a func"),
+                    ("counter", "a resource"),
+                ]),
+                "plain" => exports(&[("ping", "a func")]),
+                _ => return None,
+            })
+        };
+        find_target(&targets_of(root, nested), name)
             .map(|t| t.path)
             .map_err(|e| e.to_string())
     }

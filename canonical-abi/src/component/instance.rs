@@ -51,9 +51,25 @@ impl Instance {
 
     /// The names of the root exports, in order, with their kinds.
     pub fn export_names(&self) -> Vec<(String, &'static str)> {
-        self.exports
-            .iter()
-            .map(|(name, item)| (name.clone(), item.kind()))
-            .collect()
+        self.export_names_at(&[]).unwrap_or_default()
+    }
+
+    /// The names and kinds of the exports of the exported instance at
+    /// `path` (`&["wasi:cli/run@0.2.0"]`; the root for `&[]`), or `None` if
+    /// `path` names no instance.
+    pub fn export_names_at(&self, path: &[&str]) -> Option<Vec<(String, &'static str)>> {
+        let mut exports = &*self.exports;
+        for name in path {
+            match exports.get(*name)? {
+                Item::Instance(inner) => exports = inner,
+                _ => return None,
+            }
+        }
+        Some(
+            exports
+                .iter()
+                .map(|(name, item)| (name.clone(), item.kind()))
+                .collect(),
+        )
     }
 }
