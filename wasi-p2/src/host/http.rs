@@ -6,6 +6,7 @@
 //! a body's stream is a child of the body, so `finish` with the stream
 //! still alive traps, as the WIT says.
 
+use std::any::Any;
 use std::convert::Infallible;
 
 use crate::error::HostError;
@@ -47,6 +48,39 @@ fn accepted(valid: bool) -> Result<(), ()> {
 }
 
 impl WasiImpl<'_> {
+    /// A setter: stores `value` in `slot` of the entry if it is valid; a
+    /// refused value leaves the entry as it was.
+    fn set_if_valid<R: Any, V>(
+        &mut self,
+        owner: &Resource<R>,
+        value: V,
+        valid: bool,
+        slot: fn(&mut R) -> &mut V,
+    ) -> Result<Result<(), ()>, TableError> {
+        let entry = self.table.get_mut(owner)?;
+        if valid {
+            *slot(entry) = value;
+        }
+        Ok(accepted(valid))
+    }
+
+    /// `body()` of a request or response: succeeds once; the body learns
+    /// the declared `content-length` from the owner's headers.
+    fn take_body<R: Any>(
+        &mut self,
+        owner: &Resource<R>,
+        of: BodyOf,
+        parts: fn(&mut R) -> (&mut bool, &Fields),
+    ) -> Result<Result<Body, ()>, TableError> {
+        let (taken, headers) = parts(self.table.get_mut(owner)?);
+        if *taken {
+            return Ok(Err(()));
+        }
+        *taken = true;
+        let body = OutgoingBody::new(of, headers.content_length());
+        Ok(Ok(self.table.push(body)?))
+    }
+
     pub fn fields_new(&mut self) -> Result<F, TableError> {
         self.table.push(Fields::new())
     }
@@ -102,13 +136,9 @@ impl WasiImpl<'_> {
         &mut self,
         request: &Request,
     ) -> Result<Result<Body, ()>, TableError> {
-        let entry = self.table.get_mut(request)?;
-        if entry.body_taken {
-            return Ok(Err(()));
-        }
-        entry.body_taken = true;
-        let body = OutgoingBody::new(BodyOf::Request, entry.headers.content_length());
-        Ok(Ok(self.table.push(body)?))
+        self.take_body(request, BodyOf::Request, |r| {
+            (&mut r.body_taken, &r.headers)
+        })
     }
 
     pub fn outgoing_request_method(&mut self, request: &Request) -> Result<Method, TableError> {
@@ -120,12 +150,8 @@ impl WasiImpl<'_> {
         request: &Request,
         method: Method,
     ) -> Result<Result<(), ()>, TableError> {
-        let entry = self.table.get_mut(request)?;
         let valid = method.is_valid();
-        if valid {
-            entry.method = method;
-        }
-        Ok(accepted(valid))
+        self.set_if_valid(request, method, valid, |r| &mut r.method)
     }
 
     pub fn outgoing_request_path_with_query(
@@ -140,12 +166,8 @@ impl WasiImpl<'_> {
         request: &Request,
         path: Option<String>,
     ) -> Result<Result<(), ()>, TableError> {
-        let entry = self.table.get_mut(request)?;
         let valid = path.as_deref().is_none_or(is_valid_path_with_query);
-        if valid {
-            entry.path_with_query = path;
-        }
-        Ok(accepted(valid))
+        self.set_if_valid(request, path, valid, |r| &mut r.path_with_query)
     }
 
     pub fn outgoing_request_scheme(
@@ -160,12 +182,8 @@ impl WasiImpl<'_> {
         request: &Request,
         scheme: Option<Scheme>,
     ) -> Result<Result<(), ()>, TableError> {
-        let entry = self.table.get_mut(request)?;
         let valid = scheme.as_ref().is_none_or(Scheme::is_valid);
-        if valid {
-            entry.scheme = scheme;
-        }
-        Ok(accepted(valid))
+        self.set_if_valid(request, scheme, valid, |r| &mut r.scheme)
     }
 
     pub fn outgoing_request_authority(
@@ -180,12 +198,8 @@ impl WasiImpl<'_> {
         request: &Request,
         authority: Option<String>,
     ) -> Result<Result<(), ()>, TableError> {
-        let entry = self.table.get_mut(request)?;
         let valid = authority.as_deref().is_none_or(is_valid_authority);
-        if valid {
-            entry.authority = authority;
-        }
-        Ok(accepted(valid))
+        self.set_if_valid(request, authority, valid, |r| &mut r.authority)
     }
 
     pub fn outgoing_request_headers(&mut self, request: &Request) -> Result<F, TableError> {
@@ -235,12 +249,8 @@ impl WasiImpl<'_> {
         response: &Response,
         status: u16,
     ) -> Result<Result<(), ()>, TableError> {
-        let entry = self.table.get_mut(response)?;
         let valid = OutgoingResponse::is_valid_status(status);
-        if valid {
-            entry.status = status;
-        }
-        Ok(accepted(valid))
+        self.set_if_valid(response, status, valid, |r| &mut r.status)
     }
 
     pub fn outgoing_response_headers(&mut self, response: &Response) -> Result<F, TableError> {
@@ -252,13 +262,9 @@ impl WasiImpl<'_> {
         &mut self,
         response: &Response,
     ) -> Result<Result<Body, ()>, TableError> {
-        let entry = self.table.get_mut(response)?;
-        if entry.body_taken {
-            return Ok(Err(()));
-        }
-        entry.body_taken = true;
-        let body = OutgoingBody::new(BodyOf::Response, entry.headers.content_length());
-        Ok(Ok(self.table.push(body)?))
+        self.take_body(response, BodyOf::Response, |r| {
+            (&mut r.body_taken, &r.headers)
+        })
     }
 
     /// `write`: the stream at most once, as a child of the body.
