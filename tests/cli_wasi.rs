@@ -209,3 +209,24 @@ fn network_options_are_honoured_or_refused_with_a_reason() {
     let unknown = myrt(&["run", "-S", "threads", COMMAND]);
     assert!(stderr(&unknown).contains("unknown WASI option `threads`"));
 }
+
+#[test]
+fn a_function_missing_from_a_provided_interface_says_what_to_do() {
+    let dir = tempfile_dir();
+    let path = dir.join("newer-clock.wat");
+    std::fs::write(
+        &path,
+        r#"(component
+             (import "wasi:clocks/monotonic-clock@0.2.3" (instance
+               (export "now" (func (result u64)))
+               (export "frobnicate" (func)))))"#,
+    )
+    .expect("write the component");
+    let output = myrt(&["run", path.to_str().expect("utf-8 path")]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("`frobnicate`") && err.contains("build the component against"),
+        "{err}"
+    );
+}

@@ -44,6 +44,7 @@ pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
     }
     let instance = linker
         .instantiate(&mut store, &component)
+        .map_err(explain_link_error)
         .with_context(|| format!("failed to instantiate `{shown}`"))?;
 
     let outcome = match args.invoke.as_deref() {
@@ -55,6 +56,20 @@ pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
         return Ok(Finished::status(code));
     }
     outcome
+}
+
+/// Every import passed `check_imports`, so a link error is a WASI function
+/// or type the host lacks or types differently: say what would fix it.
+fn explain_link_error(error: Error) -> anyhow::Error {
+    match error {
+        Error::Link(message) => anyhow::anyhow!(
+            "{message}. myrt provides the stable functions of WASI 0.2.0 to 0.2.12 (and the \
+             unstable `network-error-code`); a function it lacks is unstable or from a \
+             newer WASI: build the component against a stable WASI 0.2 \
+             release without unstable features"
+        ),
+        other => anyhow::Error::new(other),
+    }
 }
 
 /// Calls `run` of the `wasi:cli/run@0.2.x` export: `ok` exits 0, `err` 1.
