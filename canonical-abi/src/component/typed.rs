@@ -161,6 +161,37 @@ macro_rules! params {
     };
 }
 
+/// Tuples of up to 8 values are the component `tuple` type.
+macro_rules! tuple_value {
+    ($($name:ident)+) => {
+        impl<$($name: ComponentValue),+> ComponentValue for ($($name,)+) {
+            fn ty() -> Type {
+                Type::tuple([$($name::ty()),+])
+            }
+            #[allow(non_snake_case)]
+            fn into_val(self) -> Val {
+                let ($($name,)+) = self;
+                Val::Tuple(vec![$($name.into_val()),+])
+            }
+            fn from_val(value: Val) -> Result<Self, Error> {
+                match value {
+                    Val::Tuple(items) => <Self as ComponentParams>::from_vals(&items),
+                    other => Err(wrong(&Self::ty(), &other)),
+                }
+            }
+        }
+    };
+}
+
+tuple_value!(A);
+tuple_value!(A B);
+tuple_value!(A B C);
+tuple_value!(A B C D);
+tuple_value!(A B C D E);
+tuple_value!(A B C D E F);
+tuple_value!(A B C D E F G);
+tuple_value!(A B C D E F G H);
+
 params!();
 params!(A);
 params!(A B);
