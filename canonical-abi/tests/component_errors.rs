@@ -192,7 +192,64 @@ fn invalid_components_are_rejected_on_load() {
     )"#;
     let bytes = wat::parse_str(nested).unwrap();
     let err = Component::new(&Engine::default(), &bytes).err().unwrap();
-    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+}
+
+/// A validation error points at the failing definition, not at the start of
+/// the component holding it, also inside a nested component.
+#[test]
+fn validation_errors_carry_the_offset_of_the_failing_definition() {
+    let engine = Engine::default();
+    // The export of a function that does not exist is the last definition
+    // (no `$names`, so no name section follows it).
+    let bytes = wat::parse_str(
+        r#"(component
+          (core module (func (export "f")) (memory 1) (data (i32.const 0) "padding padding"))
+          (type (func (param "x" u32)))
+          (export "g" (func 7)))"#,
+    )
+    .unwrap();
+    let err = Component::new(&engine, &bytes).err().unwrap();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    let offset = err.offset().unwrap();
+    let export_item = bytes.len() - 8;
+    assert!(
+        (export_item..bytes.len()).contains(&offset),
+        "offset {offset:#x} should be in the export section item at the end (binary of {:#x} bytes): {err}",
+        bytes.len()
+    );
+    assert!(err.to_string().contains(&format!("{offset:#x}")), "{err}");
+
+    // The same mistake in a nested component: the offset is inside it.
+    let nested = wat::parse_str(
+        r#"(component
+          (core module (func (export "f")))
+          (component
+            (type (func))
+            (export "g" (func 3)))
+          (instance (instantiate 0)))"#,
+    )
+    .unwrap();
+    let err = Component::new(&engine, &nested).err().unwrap();
+    let offset = err.offset().unwrap();
+    let inner_start = nested
+        .windows(4)
+        .skip(8)
+        .position(|w| w == b"\0asm")
+        .map(|p| p + 8)
+        .expect("the nested component's header");
+    assert!(offset > inner_start + 8, "offset {offset:#x}, nested component at {inner_start:#x}: {err}");
+}
+
+#[test]
+fn malformed_components_give_the_offset_of_the_bad_byte() {
+    let engine = Engine::default();
+    // A valid header, then a section id no component has.
+    let err = Component::new(&engine, b"\0asm\x0d\0\x01\0\xff\x00")
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(err.offset(), Some(8), "{err}");
 }
 
 #[test]

@@ -62,8 +62,7 @@ impl Component {
     /// Decodes and validates a component binary.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
         let ir = myrt_parser::component::decode_component(bytes.to_vec())?;
-        myrt_validator::component::validate_component(&ir)
-            .map_err(|err| Error::Invalid(err.to_string()))?;
+        myrt_validator::component::validate_component(&ir)?;
         Ok(Component(Arc::new(Inner {
             engine: engine.clone(),
             ir: Arc::new(ir),

@@ -98,9 +98,7 @@ impl Ctx {
     /// Validates a (possibly nested) component and returns its type.
     fn component(&mut self, component: &Component) -> Result<Arc<ComponentType>, ValidationError> {
         self.scopes.push(Scope::new(ScopeKind::Component, self.next_resource + 1));
-        let result = component.definitions.iter().try_for_each(|def| {
-            self.definition(component, *def).map_err(|message| ValidationError::new(component.range.start, message))
-        });
+        let result = component.definitions.iter().try_for_each(|def| self.located_definition(component, *def));
         let result = result.and_then(|()| {
             // A start function with a result was checked where its result value is defined.
             let no_result = component.start.as_ref().is_some_and(|s| s.results == 0);
@@ -116,6 +114,19 @@ impl Ctx {
         let ty = Arc::new(ComponentType { imports: scope.imports, exports: scope.exports, resources: scope.first_resource..self.next_resource + 1 });
         defs::check_size(&ExternType::Component(ty.clone())).map_err(|message| ValidationError::new(component.range.start, message))?;
         Ok(ty)
+    }
+
+    /// Validates one definition; an error carries the offset of the failing
+    /// definition (of the innermost one, for a nested component).
+    fn located_definition(&mut self, c: &Component, def: p::Definition) -> Result<(), ValidationError> {
+        if def.sort == Sort::Component
+            && let Some(p::ComponentDef::Nested(nested)) = c.components.get(def.index as usize)
+        {
+            let ty = self.component(nested)?;
+            self.scope_mut().components.push(ty);
+            return Ok(());
+        }
+        self.definition(c, def).map_err(|message| ValidationError::new(def.offset, message))
     }
 
     fn definition(&mut self, c: &Component, def: p::Definition) -> Result<(), String> {
@@ -212,10 +223,7 @@ impl Ctx {
                 p::InstanceDef::Export(export) => self.export(c, *export)?,
             },
             Sort::Component => match get(&c.components, i, "component")? {
-                p::ComponentDef::Nested(nested) => {
-                    let ty = self.component(nested).map_err(|e| e.message)?;
-                    self.scope_mut().components.push(ty);
-                }
+                p::ComponentDef::Nested(_) => unreachable!("nested components are validated by located_definition"),
                 p::ComponentDef::Import(import) => self.import(c, *import)?,
                 p::ComponentDef::Alias(alias) => self.alias(def.sort, alias)?,
                 p::ComponentDef::Export(export) => self.export(c, *export)?,
