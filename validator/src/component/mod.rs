@@ -30,7 +30,10 @@ use crate::ValidationError;
 use state::{get, Scope, ScopeKind};
 use types::*;
 
-pub use flatten::{lift_type, lower_type, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+pub use flatten::{
+    flatten, flatten_all, flatten_functype, flatten_variant, lift_type, lower_type, FlatCoreType, FlatShape, Flatten,
+    FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
+};
 pub use names::{is_kebab, parse_extern_name, ParsedName};
 pub use subtype::is_subtype;
 
