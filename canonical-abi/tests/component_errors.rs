@@ -252,6 +252,34 @@ fn malformed_components_give_the_offset_of_the_bad_byte() {
     assert_eq!(err.offset(), Some(8), "{err}");
 }
 
+/// No host can provide or instantiate a component, so a root-level
+/// component import or export is refused on load, as wasmtime does; nested
+/// components may still import and export components.
+#[test]
+fn root_level_component_imports_and_exports_are_refused() {
+    let engine = Engine::default();
+    for (wat, message) in [
+        (
+            r#"(component (import "x" (component)))"#,
+            "root-level component imports are not supported",
+        ),
+        (
+            r#"(component (component (export "x")))"#,
+            "exporting a component from the root component is not supported",
+        ),
+    ] {
+        let err = Component::new(&engine, &wat::parse_str(wat).unwrap())
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    let nested = r#"(component
+      (component $outer
+        (import "c" (component $c))
+        (export "again" (component $c))))"#;
+    Component::new(&engine, &wat::parse_str(nested).unwrap()).expect("nested use is fine");
+}
+
 #[test]
 fn linker_names_are_defined_once() {
     let engine = Engine::default();

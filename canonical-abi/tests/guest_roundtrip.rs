@@ -650,3 +650,41 @@ fn guest_resources_created_and_dropped_on_either_side() {
     );
     assert_eq!(drops(&mut store), 3);
 }
+
+/// A panic in the Rust guest is a trap (`unreachable`) with the guest's wasm
+/// frames, named from its name section; the trapped instance cannot be
+/// entered again.
+#[test]
+fn a_guest_panic_is_a_trap_with_a_wasm_backtrace() {
+    let (mut store, instance, _) = instantiate(HostStyle::Dynamic);
+    let fail = instance
+        .get_typed_func::<(u32, String), u32>(&store, &[GUEST, "fail-at-depth"])
+        .unwrap();
+    let err = fail
+        .call(&mut store, (5, "guest gave up".into()))
+        .expect_err("the guest panics");
+    assert!(err.is_trap(), "{err:?}");
+    let Error::Trap(trap) = &err else {
+        panic!("not a core trap: {err:?}")
+    };
+    assert_eq!(trap.code, myrt_interp::TrapCode::Unreachable, "{err}");
+    let recursion_frames = err
+        .backtrace()
+        .iter()
+        .filter(|frame| {
+            frame
+                .func_name
+                .as_deref()
+                .is_some_and(|name| name.contains("recurse_then_panic"))
+        })
+        .count();
+    assert!(
+        recursion_frames >= 6,
+        "one frame per recursion level expected in the backtrace:\n{err}"
+    );
+    assert!(err.to_string().contains("wasm backtrace"), "{err}");
+    let err = fail
+        .call(&mut store, (0, "again".into()))
+        .expect_err("a trapped instance cannot be entered");
+    assert!(err.to_string().contains("cannot enter component instance"), "{err}");
+}

@@ -148,6 +148,22 @@ impl Guest for Component {
     fn guest_counter_drops() -> u32 {
         COUNTER_DROPS.load(Ordering::Relaxed)
     }
+
+    fn fail_at_depth(depth: u32, message: String) -> u32 {
+        recurse_then_panic(depth, &message)
+    }
+}
+
+/// Not inlined, so the trap's backtrace shows one frame per level.
+#[inline(never)]
+fn recurse_then_panic(depth: u32, message: &str) -> u32 {
+    if depth == 0 {
+        panic!("{message}");
+    }
+    // A frame-local the optimizer must keep alive across the call stops it
+    // from turning the recursion into a loop.
+    let local = std::hint::black_box([depth; 2]);
+    recurse_then_panic(depth - 1, message) + std::hint::black_box(local)[1]
 }
 
 export!(Component);
