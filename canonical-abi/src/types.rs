@@ -332,8 +332,8 @@ pub enum CoreType {
     F64,
 }
 
-pub use myrt_validator::component::{FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use myrt_validator::component::{FlatCoreType, FlatShape, Flatten, flatten_all};
+pub use myrt_validator::component::{FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 
 impl FlatCoreType for CoreType {
     const I32: Self = CoreType::I32;

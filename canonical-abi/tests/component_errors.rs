@@ -238,7 +238,10 @@ fn validation_errors_carry_the_offset_of_the_failing_definition() {
         .position(|w| w == b"\0asm")
         .map(|p| p + 8)
         .expect("the nested component's header");
-    assert!(offset > inner_start + 8, "offset {offset:#x}, nested component at {inner_start:#x}: {err}");
+    assert!(
+        offset > inner_start + 8,
+        "offset {offset:#x}, nested component at {inner_start:#x}: {err}"
+    );
 }
 
 #[test]

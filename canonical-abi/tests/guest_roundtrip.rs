@@ -20,8 +20,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use myrt_canonical_abi::component::{
-    Component, ComponentValue, Engine, Error, Instance, Linker, LinkerInstance, ResourceType,
-    Store,
+    Component, ComponentValue, Engine, Error, Instance, Linker, LinkerInstance, ResourceType, Store,
 };
 use myrt_canonical_abi::{Type, Val};
 use myrt_guest_build::{GuestBuild, outer_target_dir};
@@ -111,7 +110,11 @@ fn echo_dynamic(host: &mut LinkerInstance<'_, ()>, state: &Shared, name: &str) {
     let import = format!("echo-{name}");
     let logged = import.clone();
     host.func_new(&import, move |_, args, results| {
-        state.lock().unwrap().received.push((logged.clone(), args[0].clone()));
+        state
+            .lock()
+            .unwrap()
+            .received
+            .push((logged.clone(), args[0].clone()));
         results[0] = args[0].clone();
         Ok(())
     })
@@ -289,11 +292,18 @@ fn long_text() -> String {
 }
 
 fn big_list() -> Vec<u32> {
-    (0..100_000u32).map(|i| i.wrapping_mul(2_654_435_761)).collect()
+    (0..100_000u32)
+        .map(|i| i.wrapping_mul(2_654_435_761))
+        .collect()
 }
 
 fn rec(fields: &[(&str, Val)]) -> Val {
-    Val::Record(fields.iter().map(|(n, v)| ((*n).to_string(), v.clone())).collect())
+    Val::Record(
+        fields
+            .iter()
+            .map(|(n, v)| ((*n).to_string(), v.clone()))
+            .collect(),
+    )
 }
 
 fn some(v: Val) -> Val {
@@ -316,7 +326,12 @@ fn many(seed: u64) -> Val {
     let mut fields: Vec<(String, Val)> = "abcdefghijklmnop"
         .chars()
         .enumerate()
-        .map(|(i, n)| (n.to_string(), Val::U64(seed.wrapping_mul(i as u64 + 1) ^ u64::MAX)))
+        .map(|(i, n)| {
+            (
+                n.to_string(),
+                Val::U64(seed.wrapping_mul(i as u64 + 1) ^ u64::MAX),
+            )
+        })
         .collect();
     fields.push(("q".into(), Val::String(non_ascii_text())));
     Val::Record(fields)
@@ -389,7 +404,11 @@ fn cases() -> Vec<(&'static str, Val)> {
         ),
         (
             "list-string",
-            Val::List((0..2_000).map(|i| Val::String(format!("élément {i}"))).collect()),
+            Val::List(
+                (0..2_000)
+                    .map(|i| Val::String(format!("élément {i}")))
+                    .collect(),
+            ),
         ),
         ("point", point(-3, i32::MAX, "")),
         ("point", point(1, 2, &non_ascii_text())),
@@ -419,7 +438,10 @@ fn cases() -> Vec<(&'static str, Val)> {
         ("option", Val::Option(None)),
         ("option", some(Val::Option(None))),
         ("option", some(some(Val::U32(7)))),
-        ("result", Val::Result(Ok(Some(Box::new(Val::String("ok ✓".into())))))),
+        (
+            "result",
+            Val::Result(Ok(Some(Box::new(Val::String("ok ✓".into()))))),
+        ),
         ("result", Val::Result(Err(Some(Box::new(Val::U16(404)))))),
         ("small", flags(&[])),
         ("small", flags(&["a", "c"])),
@@ -472,7 +494,8 @@ fn typed_round_trip<V: ComponentValue + Clone + PartialEq + std::fmt::Debug>(
     let func = instance
         .get_typed_func::<(V,), V>(&*store, &[GUEST, &name])
         .unwrap_or_else(|e| panic!("{name}: {e}"));
-    func.call(store, (value,)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    func.call(store, (value,))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 macro_rules! assert_typed_round_trips {
@@ -534,7 +557,11 @@ fn nans_are_canonicalized() {
             "{bits:#x}: {received:?}"
         );
     }
-    for bits in [0x7ff0_0000_0000_0001u64, 0xfff8_0000_0000_0000, 0x7ff4_0000_dead_beef] {
+    for bits in [
+        0x7ff0_0000_0000_0001u64,
+        0xfff8_0000_0000_0000,
+        0x7ff4_0000_dead_beef,
+    ] {
         let result = typed_round_trip(&mut store, &instance, "f64", f64::from_bits(bits));
         assert_eq!(result.to_bits(), CANONICAL_NAN64, "{bits:#x}");
     }
@@ -559,28 +586,59 @@ fn host_resources_created_and_dropped_on_either_side() {
     let (mut store, instance, state) = instantiate(HostStyle::Dynamic);
 
     // The guest creates a host counter and drops it: the host destructor runs.
-    assert_eq!(u32_of(call(&mut store, &instance, "count-with-host", &[Val::U32(5)])), 5);
+    assert_eq!(
+        u32_of(call(
+            &mut store,
+            &instance,
+            "count-with-host",
+            &[Val::U32(5)]
+        )),
+        5
+    );
     let first = {
         let state = state.lock().unwrap();
-        assert_eq!(state.dropped.len(), 1, "the guest's drop ran the host destructor");
+        assert_eq!(
+            state.dropped.len(),
+            1,
+            "the guest's drop ran the host destructor"
+        );
         assert!(state.counters.is_empty());
         state.dropped[0]
     };
 
     // The guest creates one and hands the own to the host: nothing is dropped.
-    let made = own_of(call(&mut store, &instance, "make-host-counter", &[Val::U32(7)]));
+    let made = own_of(call(
+        &mut store,
+        &instance,
+        "make-host-counter",
+        &[Val::U32(7)],
+    ));
     assert_ne!(made, first);
     assert_eq!(state.lock().unwrap().counters.get(&made), Some(&7));
     assert_eq!(state.lock().unwrap().dropped, [first]);
 
     // The host lends it, then gives it back for the guest to drop.
     assert_eq!(
-        u32_of(call(&mut store, &instance, "peek-host-counter", &[Val::Borrow(made)])),
+        u32_of(call(
+            &mut store,
+            &instance,
+            "peek-host-counter",
+            &[Val::Borrow(made)]
+        )),
         7
     );
-    assert_eq!(state.lock().unwrap().dropped, [first], "a borrow does not drop");
     assert_eq!(
-        u32_of(call(&mut store, &instance, "consume-host-counter", &[Val::Own(made)])),
+        state.lock().unwrap().dropped,
+        [first],
+        "a borrow does not drop"
+    );
+    assert_eq!(
+        u32_of(call(
+            &mut store,
+            &instance,
+            "consume-host-counter",
+            &[Val::Own(made)]
+        )),
         7
     );
     assert_eq!(state.lock().unwrap().dropped, [first, made]);
@@ -588,11 +646,21 @@ fn host_resources_created_and_dropped_on_either_side() {
     // A counter the host itself created, lent and then given away.
     let own = new_host_counter(&mut state.lock().unwrap(), 41);
     assert_eq!(
-        u32_of(call(&mut store, &instance, "peek-host-counter", &[Val::Borrow(own)])),
+        u32_of(call(
+            &mut store,
+            &instance,
+            "peek-host-counter",
+            &[Val::Borrow(own)]
+        )),
         41
     );
     assert_eq!(
-        u32_of(call(&mut store, &instance, "consume-host-counter", &[Val::Own(own)])),
+        u32_of(call(
+            &mut store,
+            &instance,
+            "consume-host-counter",
+            &[Val::Own(own)]
+        )),
         41
     );
     assert_eq!(state.lock().unwrap().dropped, [first, made, own]);
@@ -605,7 +673,15 @@ fn guest_resources_created_and_dropped_on_either_side() {
     let drops = |store: &mut Store<()>| u32_of(call(store, &instance, "guest-counter-drops", &[]));
 
     // Created and dropped inside the guest.
-    assert_eq!(u32_of(call(&mut store, &instance, "count-in-guest", &[Val::U32(10)])), 11);
+    assert_eq!(
+        u32_of(call(
+            &mut store,
+            &instance,
+            "count-in-guest",
+            &[Val::U32(10)]
+        )),
+        11
+    );
     assert_eq!(drops(&mut store), 1);
 
     // Created by the host through the constructor, used through methods,
@@ -623,7 +699,12 @@ fn guest_resources_created_and_dropped_on_either_side() {
         &[Val::Borrow(counter), Val::U32(4)],
     );
     assert_eq!(
-        u32_of(call(&mut store, &instance, "[method]guest-counter.get", &[Val::Borrow(counter)])),
+        u32_of(call(
+            &mut store,
+            &instance,
+            "[method]guest-counter.get",
+            &[Val::Borrow(counter)]
+        )),
         7
     );
     assert_eq!(drops(&mut store), 1);
@@ -631,7 +712,11 @@ fn guest_resources_created_and_dropped_on_either_side() {
         .get_resource(&[GUEST, "guest-counter"])
         .expect("the guest exports its resource type");
     guest_counter.drop_rep(&mut store, counter).unwrap();
-    assert_eq!(drops(&mut store), 2, "the host's drop ran the guest destructor");
+    assert_eq!(
+        drops(&mut store),
+        2,
+        "the host's drop ran the guest destructor"
+    );
 
     // Created by the host, handed back to the guest, dropped there.
     let counter = own_of(call(
@@ -645,7 +730,12 @@ fn guest_resources_created_and_dropped_on_either_side() {
         .err();
     assert!(typed_get.is_some(), "a mistyped typed function is refused");
     assert_eq!(
-        u32_of(call(&mut store, &instance, "consume-guest-counter", &[Val::Own(counter)])),
+        u32_of(call(
+            &mut store,
+            &instance,
+            "consume-guest-counter",
+            &[Val::Own(counter)]
+        )),
         20
     );
     assert_eq!(drops(&mut store), 3);
@@ -686,5 +776,8 @@ fn a_guest_panic_is_a_trap_with_a_wasm_backtrace() {
     let err = fail
         .call(&mut store, (0, "again".into()))
         .expect_err("a trapped instance cannot be entered");
-    assert!(err.to_string().contains("cannot enter component instance"), "{err}");
+    assert!(
+        err.to_string().contains("cannot enter component instance"),
+        "{err}"
+    );
 }

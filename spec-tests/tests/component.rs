@@ -161,5 +161,7 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
         ComponentMode::Execute
     };
     let path = name.to_string();
-    run_isolated(name, FILE_TIMEOUT, move || run_wast_with(&path, &text, mode))
+    run_isolated(name, FILE_TIMEOUT, move || {
+        run_wast_with(&path, &text, mode)
+    })
 }

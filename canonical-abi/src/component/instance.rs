@@ -6,9 +6,9 @@ use myrt_interp::AsContext;
 
 use super::error::Error;
 use super::func::Func;
-use super::typed::{ComponentParams, ComponentResult, TypedFunc};
 use super::items::{Exports, Item};
 use super::resources::ResourceType;
+use super::typed::{ComponentParams, ComponentResult, TypedFunc};
 use super::types::TypeItem;
 
 /// A component instance (cheap to clone).
@@ -51,7 +51,10 @@ impl Instance {
         path: &[&str],
     ) -> Result<TypedFunc<P, R>, Error> {
         let func = self.get_func_path(path).ok_or_else(|| {
-            Error::Other(format!("the instance exports no function `{}`", path.join(".")))
+            Error::Other(format!(
+                "the instance exports no function `{}`",
+                path.join(".")
+            ))
         })?;
         func.typed(store)
     }

@@ -66,12 +66,20 @@ fn check_root_restrictions(
     validated: &myrt_validator::component::ValidatedComponent,
 ) -> Result<(), Error> {
     use myrt_validator::component::types::ExternType;
-    if let Some((name, _)) = validated.imports().iter().find(|(_, ty)| matches!(ty, ExternType::Component(_))) {
+    if let Some((name, _)) = validated
+        .imports()
+        .iter()
+        .find(|(_, ty)| matches!(ty, ExternType::Component(_)))
+    {
         return Err(Error::Invalid(format!(
             "root-level component imports are not supported (import `{name}`): a host cannot provide a component"
         )));
     }
-    if let Some((name, _)) = validated.exports().iter().find(|(_, ty)| matches!(ty, ExternType::Component(_))) {
+    if let Some((name, _)) = validated
+        .exports()
+        .iter()
+        .find(|(_, ty)| matches!(ty, ExternType::Component(_)))
+    {
         return Err(Error::Invalid(format!(
             "exporting a component from the root component is not supported (export `{name}`): a host cannot instantiate it"
         )));

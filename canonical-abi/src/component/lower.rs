@@ -100,7 +100,9 @@ pub(crate) fn resource_new<T: 'static>(
     rt: ResourceType,
     instance: Arc<InstanceState>,
 ) -> CoreFunc {
-    i32_to_i32_builtin(store, instance, move |table, rep| table.resource_new(rt.id, rep))
+    i32_to_i32_builtin(store, instance, move |table, rep| {
+        table.resource_new(rt.id, rep)
+    })
 }
 
 /// `canon resource.rep`: `(func (param i32 handle) (result i32 rep))`.

@@ -183,24 +183,23 @@ macro_rules! tuple_value {
     };
 }
 
-tuple_value!(A);
-tuple_value!(A B);
-tuple_value!(A B C);
-tuple_value!(A B C D);
-tuple_value!(A B C D E);
-tuple_value!(A B C D E F);
-tuple_value!(A B C D E F G);
-tuple_value!(A B C D E F G H);
+/// A tuple of one to eight values is both a parameter list and a value.
+macro_rules! tuple {
+    ($($name:ident)+) => {
+        params!($($name)+);
+        tuple_value!($($name)+);
+    };
+}
 
 params!();
-params!(A);
-params!(A B);
-params!(A B C);
-params!(A B C D);
-params!(A B C D E);
-params!(A B C D E F);
-params!(A B C D E F G);
-params!(A B C D E F G H);
+tuple!(A);
+tuple!(A B);
+tuple!(A B C);
+tuple!(A B C D);
+tuple!(A B C D E);
+tuple!(A B C D E F);
+tuple!(A B C D E F G);
+tuple!(A B C D E F G H);
 
 /// Do a typed signature's types match a component function type? Parameter
 /// names are not part of a Rust signature, so only types are compared.
