@@ -244,6 +244,31 @@ fn validation_errors_carry_the_offset_of_the_failing_definition() {
     );
 }
 
+/// An invalid function body in a nested core module: the offset is the
+/// operator's, in the outermost binary.
+#[test]
+fn errors_in_nested_core_modules_point_into_the_module() {
+    let bytes = wat::parse_str(
+        r#"(component
+          (type (func))
+          (core module
+            (memory 1)
+            (func (export "ok") (result i32) (i32.const 1))
+            (func (export "bad") (result i32) (i64.const 1))))"#,
+    )
+    .unwrap();
+    let err = Component::new(&Engine::default(), &bytes).err().unwrap();
+    let offset = err.offset().unwrap();
+    let i64_const = bytes
+        .windows(2)
+        .rposition(|w| w == [0x42, 0x01])
+        .expect("the i64.const 1 of the bad body");
+    assert!(
+        (i64_const..i64_const + 4).contains(&offset),
+        "offset {offset:#x}, i64.const at {i64_const:#x}: {err}"
+    );
+}
+
 #[test]
 fn malformed_components_give_the_offset_of_the_bad_byte() {
     let engine = Engine::default();

@@ -61,6 +61,26 @@ pub fn validate_component(component: &Component) -> Result<ValidatedComponent, V
     Ok(ValidatedComponent { ty })
 }
 
+/// Why a definition is invalid: a rule broken by the definition itself (at
+/// its offset), or an error inside a nested module or component that already
+/// knows where it is.
+enum DefinitionError {
+    Message(String),
+    Located(ValidationError),
+}
+
+impl From<String> for DefinitionError {
+    fn from(message: String) -> Self {
+        DefinitionError::Message(message)
+    }
+}
+
+impl From<&str> for DefinitionError {
+    fn from(message: &str) -> Self {
+        DefinitionError::Message(message.to_string())
+    }
+}
+
 /// The validation state: the scopes from the outermost component inwards
 /// (outer aliases reach into them), and counters for fresh identities.
 pub(crate) struct Ctx {
@@ -120,19 +140,16 @@ impl Ctx {
     }
 
     /// Validates one definition; an error carries the offset of the failing
-    /// definition (of the innermost one, for a nested component).
+    /// definition (of the innermost one, for a nested component; of the
+    /// failing item, for a nested core module).
     fn located_definition(&mut self, c: &Component, def: p::Definition) -> Result<(), ValidationError> {
-        if def.sort == Sort::Component
-            && let Some(p::ComponentDef::Nested(nested)) = c.components.get(def.index as usize)
-        {
-            let ty = self.component(nested)?;
-            self.scope_mut().components.push(ty);
-            return Ok(());
-        }
-        self.definition(c, def).map_err(|message| ValidationError::new(def.offset, message))
+        self.definition(c, def).map_err(|err| match err {
+            DefinitionError::Message(message) => ValidationError::new(def.offset, message),
+            DefinitionError::Located(err) => err,
+        })
     }
 
-    fn definition(&mut self, c: &Component, def: p::Definition) -> Result<(), String> {
+    fn definition(&mut self, c: &Component, def: p::Definition) -> Result<(), DefinitionError> {
         let i = def.index;
         match def.sort {
             Sort::CoreFunc => match get(&c.core_funcs, i, "core function")? {
@@ -141,7 +158,7 @@ impl Ctx {
                     let ty = self.lower(*func, options)?;
                     self.scope_mut().core_funcs.push(ty);
                 }
-                p::CoreFuncDef::Unsupported { builtin, .. } => return Err(format!("`{builtin}` is not supported")),
+                p::CoreFuncDef::Unsupported { builtin, .. } => return Err(format!("`{builtin}` is not supported").into()),
                 builtin => {
                     let ty = self.resource_builtin(builtin)?;
                     self.scope_mut().core_funcs.push(ty);
@@ -150,14 +167,14 @@ impl Ctx {
             Sort::CoreTable => self.core_alias(def.sort, get(&c.core_tables, i, "core table")?)?,
             Sort::CoreMemory => self.core_alias(def.sort, get(&c.core_memories, i, "core memory")?)?,
             Sort::CoreGlobal => self.core_alias(def.sort, get(&c.core_globals, i, "core global")?)?,
-            Sort::CoreTag => return Err("exception handling (core tags) is not supported".into()),
+            Sort::CoreTag => return Err(String::from("exception handling (core tags) is not supported").into()),
             Sort::CoreType => {
                 let ty = self.core_type_entry(get(&c.core_types, i, "core type")?)?;
                 self.scope_mut().core_types.push(ty);
             }
             Sort::CoreModule => match get(&c.core_modules, i, "core module")? {
                 p::CoreModuleDef::Nested(module) => {
-                    let ty = self.nested_module(c, module)?;
+                    let ty = self.nested_module(c, module).map_err(DefinitionError::Located)?;
                     self.scope_mut().core_modules.push(ty);
                 }
                 p::CoreModuleDef::Import(import) => self.import(c, *import)?,
@@ -226,7 +243,10 @@ impl Ctx {
                 p::InstanceDef::Export(export) => self.export(c, *export)?,
             },
             Sort::Component => match get(&c.components, i, "component")? {
-                p::ComponentDef::Nested(_) => unreachable!("nested components are validated by located_definition"),
+                p::ComponentDef::Nested(nested) => {
+                    let ty = self.component(nested).map_err(DefinitionError::Located)?;
+                    self.scope_mut().components.push(ty);
+                }
                 p::ComponentDef::Import(import) => self.import(c, *import)?,
                 p::ComponentDef::Alias(alias) => self.alias(def.sort, alias)?,
                 p::ComponentDef::Export(export) => self.export(c, *export)?,
