@@ -567,10 +567,10 @@ fn nans_are_canonicalized() {
     }
 }
 
-fn u32_of(value: Option<Val>) -> u32 {
-    match value {
+fn call_u32(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> u32 {
+    match call(store, instance, name, args) {
         Some(Val::U32(v)) => v,
-        other => panic!("expected a u32, got {other:?}"),
+        other => panic!("{name}: expected a u32, got {other:?}"),
     }
 }
 
@@ -587,12 +587,7 @@ fn host_resources_created_and_dropped_on_either_side() {
 
     // The guest creates a host counter and drops it: the host destructor runs.
     assert_eq!(
-        u32_of(call(
-            &mut store,
-            &instance,
-            "count-with-host",
-            &[Val::U32(5)]
-        )),
+        call_u32(&mut store, &instance, "count-with-host", &[Val::U32(5)]),
         5
     );
     let first = {
@@ -619,12 +614,12 @@ fn host_resources_created_and_dropped_on_either_side() {
 
     // The host lends it, then gives it back for the guest to drop.
     assert_eq!(
-        u32_of(call(
+        call_u32(
             &mut store,
             &instance,
             "peek-host-counter",
             &[Val::Borrow(made)]
-        )),
+        ),
         7
     );
     assert_eq!(
@@ -633,12 +628,12 @@ fn host_resources_created_and_dropped_on_either_side() {
         "a borrow does not drop"
     );
     assert_eq!(
-        u32_of(call(
+        call_u32(
             &mut store,
             &instance,
             "consume-host-counter",
             &[Val::Own(made)]
-        )),
+        ),
         7
     );
     assert_eq!(state.lock().unwrap().dropped, [first, made]);
@@ -646,21 +641,21 @@ fn host_resources_created_and_dropped_on_either_side() {
     // A counter the host itself created, lent and then given away.
     let own = new_host_counter(&mut state.lock().unwrap(), 41);
     assert_eq!(
-        u32_of(call(
+        call_u32(
             &mut store,
             &instance,
             "peek-host-counter",
             &[Val::Borrow(own)]
-        )),
+        ),
         41
     );
     assert_eq!(
-        u32_of(call(
+        call_u32(
             &mut store,
             &instance,
             "consume-host-counter",
             &[Val::Own(own)]
-        )),
+        ),
         41
     );
     assert_eq!(state.lock().unwrap().dropped, [first, made, own]);
@@ -670,16 +665,11 @@ fn host_resources_created_and_dropped_on_either_side() {
 #[test]
 fn guest_resources_created_and_dropped_on_either_side() {
     let (mut store, instance, _) = instantiate(HostStyle::Dynamic);
-    let drops = |store: &mut Store<()>| u32_of(call(store, &instance, "guest-counter-drops", &[]));
+    let drops = |store: &mut Store<()>| call_u32(store, &instance, "guest-counter-drops", &[]);
 
     // Created and dropped inside the guest.
     assert_eq!(
-        u32_of(call(
-            &mut store,
-            &instance,
-            "count-in-guest",
-            &[Val::U32(10)]
-        )),
+        call_u32(&mut store, &instance, "count-in-guest", &[Val::U32(10)]),
         11
     );
     assert_eq!(drops(&mut store), 1);
@@ -699,12 +689,12 @@ fn guest_resources_created_and_dropped_on_either_side() {
         &[Val::Borrow(counter), Val::U32(4)],
     );
     assert_eq!(
-        u32_of(call(
+        call_u32(
             &mut store,
             &instance,
             "[method]guest-counter.get",
             &[Val::Borrow(counter)]
-        )),
+        ),
         7
     );
     assert_eq!(drops(&mut store), 1);
@@ -730,12 +720,12 @@ fn guest_resources_created_and_dropped_on_either_side() {
         .err();
     assert!(typed_get.is_some(), "a mistyped typed function is refused");
     assert_eq!(
-        u32_of(call(
+        call_u32(
             &mut store,
             &instance,
             "consume-guest-counter",
             &[Val::Own(counter)]
-        )),
+        ),
         20
     );
     assert_eq!(drops(&mut store), 3);

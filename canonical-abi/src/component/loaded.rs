@@ -66,20 +66,18 @@ fn check_root_restrictions(
     validated: &myrt_validator::component::ValidatedComponent,
 ) -> Result<(), Error> {
     use myrt_validator::component::types::ExternType;
-    if let Some((name, _)) = validated
-        .imports()
-        .iter()
-        .find(|(_, ty)| matches!(ty, ExternType::Component(_)))
-    {
+    let first_component = |items: &[(String, ExternType)]| {
+        items
+            .iter()
+            .find(|(_, ty)| matches!(ty, ExternType::Component(_)))
+            .map(|(name, _)| name.clone())
+    };
+    if let Some(name) = first_component(validated.imports()) {
         return Err(Error::Invalid(format!(
             "root-level component imports are not supported (import `{name}`): a host cannot provide a component"
         )));
     }
-    if let Some((name, _)) = validated
-        .exports()
-        .iter()
-        .find(|(_, ty)| matches!(ty, ExternType::Component(_)))
-    {
+    if let Some(name) = first_component(validated.exports()) {
         return Err(Error::Invalid(format!(
             "exporting a component from the root component is not supported (export `{name}`): a host cannot instantiate it"
         )));
