@@ -332,68 +332,49 @@ pub enum CoreType {
     F64,
 }
 
-/// `MAX_FLAT_PARAMS`: beyond this many flat parameters, parameters are
-/// passed in memory through a single pointer.
-pub const MAX_FLAT_PARAMS: usize = 16;
-/// `MAX_FLAT_RESULTS`: beyond this many flat results, results are passed in
-/// memory (a returned pointer for `lift`, an out-pointer for `lower`).
-pub const MAX_FLAT_RESULTS: usize = 1;
+use myrt_validator::component::{FlatCoreType, FlatShape, Flatten, flatten_all};
+pub use myrt_validator::component::{FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+
+impl FlatCoreType for CoreType {
+    const I32: Self = CoreType::I32;
+    const I64: Self = CoreType::I64;
+    const F32: Self = CoreType::F32;
+    const F64: Self = CoreType::F64;
+}
+
+/// Flattening itself is the validator's (one implementation for checking
+/// `canon` definitions and for lifting and lowering); this says what it needs
+/// to know of our types.
+impl Flatten for Type {
+    fn flat_shape(&self) -> FlatShape<'_, Self> {
+        match despecialize(self) {
+            Despecialized::Record(fields) => FlatShape::Fields(fields),
+            Despecialized::Variant(cases) => FlatShape::Cases(cases),
+            Despecialized::Fundamental(t) => match t {
+                Type::S64 | Type::U64 => FlatShape::I64,
+                Type::F32 => FlatShape::F32,
+                Type::F64 => FlatShape::F64,
+                Type::String | Type::List(_) => FlatShape::PointerLength,
+                _ => FlatShape::I32,
+            },
+        }
+    }
+}
 
 /// `flatten_type`.
 pub fn flatten_type(t: &Type) -> Vec<CoreType> {
-    let mut flat = Vec::new();
-    push_flat(t, &mut flat);
-    flat
+    flatten_all([t])
 }
 
 /// `flatten_types`.
 pub fn flatten_types<'a>(types: impl IntoIterator<Item = &'a Type>) -> Vec<CoreType> {
-    let mut flat = Vec::new();
-    for t in types {
-        push_flat(t, &mut flat);
-    }
-    flat
-}
-
-fn push_flat(t: &Type, flat: &mut Vec<CoreType>) {
-    match despecialize(t) {
-        Despecialized::Record(fields) => fields.into_iter().for_each(|f| push_flat(f, flat)),
-        Despecialized::Variant(cases) => flat.extend(flatten_variant(&cases)),
-        Despecialized::Fundamental(t) => match t {
-            Type::S64 | Type::U64 => flat.push(CoreType::I64),
-            Type::F32 => flat.push(CoreType::F32),
-            Type::F64 => flat.push(CoreType::F64),
-            Type::String | Type::List(_) => flat.extend([CoreType::I32, CoreType::I32]),
-            _ => flat.push(CoreType::I32),
-        },
-    }
+    flatten_all(types)
 }
 
 /// `flatten_variant`: the i32 discriminant followed by the position-wise
 /// `join` of every case's flattening.
 pub(crate) fn flatten_variant(cases: &[Option<&Type>]) -> Vec<CoreType> {
-    let mut payload: Vec<CoreType> = Vec::new();
-    for case in cases.iter().flatten() {
-        for (i, ty) in flatten_type(case).into_iter().enumerate() {
-            match payload.get_mut(i) {
-                Some(joined) => *joined = join(*joined, ty),
-                None => payload.push(ty),
-            }
-        }
-    }
-    let mut flat = Vec::with_capacity(payload.len() + 1);
-    flat.push(CoreType::I32);
-    flat.extend(payload);
-    flat
-}
-
-/// `join`: the narrowest core type both representations fit in.
-fn join(a: CoreType, b: CoreType) -> CoreType {
-    match (a, b) {
-        _ if a == b => a,
-        (CoreType::I32, CoreType::F32) | (CoreType::F32, CoreType::I32) => CoreType::I32,
-        _ => CoreType::I64,
-    }
+    myrt_validator::component::flatten_variant(cases.iter().copied())
 }
 
 /// A component function type (0.2: at most one, unnamed, result).
@@ -419,31 +400,10 @@ pub struct CoreFuncType {
     pub results: Vec<CoreType>,
 }
 
-/// Which side of the boundary a core signature is for: `canon lift` wraps a
-/// core function the component exports, `canon lower` produces a core
-/// function the component imports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlattenContext {
-    Lift,
-    Lower,
-}
-
 /// `flatten_functype` (synchronous 0.2 functions only).
 pub fn flatten_functype(ft: &FuncType, context: FlattenContext) -> CoreFuncType {
-    let mut params = flatten_types(ft.param_types());
-    let mut results = flatten_types(ft.result_types());
-    if params.len() > MAX_FLAT_PARAMS {
-        params = vec![CoreType::I32];
-    }
-    if results.len() > MAX_FLAT_RESULTS {
-        match context {
-            FlattenContext::Lift => results = vec![CoreType::I32],
-            FlattenContext::Lower => {
-                params.push(CoreType::I32);
-                results = Vec::new();
-            }
-        }
-    }
+    let (params, results) =
+        myrt_validator::component::flatten_functype(ft.param_types(), ft.result.as_ref(), context);
     CoreFuncType { params, results }
 }
 

@@ -192,7 +192,120 @@ fn invalid_components_are_rejected_on_load() {
     )"#;
     let bytes = wat::parse_str(nested).unwrap();
     let err = Component::new(&Engine::default(), &bytes).err().unwrap();
-    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+}
+
+/// A validation error points at the failing definition, not at the start of
+/// the component holding it, also inside a nested component.
+#[test]
+fn validation_errors_carry_the_offset_of_the_failing_definition() {
+    let engine = Engine::default();
+    // The export of a function that does not exist is the last definition
+    // (no `$names`, so no name section follows it).
+    let bytes = wat::parse_str(
+        r#"(component
+          (core module (func (export "f")) (memory 1) (data (i32.const 0) "padding padding"))
+          (type (func (param "x" u32)))
+          (export "g" (func 7)))"#,
+    )
+    .unwrap();
+    let err = Component::new(&engine, &bytes).err().unwrap();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    let offset = err.offset().unwrap();
+    let export_item = bytes.len() - 8;
+    assert!(
+        (export_item..bytes.len()).contains(&offset),
+        "offset {offset:#x} should be in the export section item at the end (binary of {:#x} bytes): {err}",
+        bytes.len()
+    );
+    assert!(err.to_string().contains(&format!("{offset:#x}")), "{err}");
+
+    // The same mistake in a nested component: the offset is inside it.
+    let nested = wat::parse_str(
+        r#"(component
+          (core module (func (export "f")))
+          (component
+            (type (func))
+            (export "g" (func 3)))
+          (instance (instantiate 0)))"#,
+    )
+    .unwrap();
+    let err = Component::new(&engine, &nested).err().unwrap();
+    let offset = err.offset().unwrap();
+    let inner_start = nested
+        .windows(4)
+        .skip(8)
+        .position(|w| w == b"\0asm")
+        .map(|p| p + 8)
+        .expect("the nested component's header");
+    assert!(
+        offset > inner_start + 8,
+        "offset {offset:#x}, nested component at {inner_start:#x}: {err}"
+    );
+}
+
+/// An invalid function body in a nested core module: the offset is the
+/// operator's, in the outermost binary.
+#[test]
+fn errors_in_nested_core_modules_point_into_the_module() {
+    let bytes = wat::parse_str(
+        r#"(component
+          (type (func))
+          (core module
+            (memory 1)
+            (func (export "ok") (result i32) (i32.const 1))
+            (func (export "bad") (result i32) (i64.const 1))))"#,
+    )
+    .unwrap();
+    let err = Component::new(&Engine::default(), &bytes).err().unwrap();
+    let offset = err.offset().unwrap();
+    let i64_const = bytes
+        .windows(2)
+        .rposition(|w| w == [0x42, 0x01])
+        .expect("the i64.const 1 of the bad body");
+    assert!(
+        (i64_const..i64_const + 4).contains(&offset),
+        "offset {offset:#x}, i64.const at {i64_const:#x}: {err}"
+    );
+}
+
+#[test]
+fn malformed_components_give_the_offset_of_the_bad_byte() {
+    let engine = Engine::default();
+    // A valid header, then a section id no component has.
+    let err = Component::new(&engine, b"\0asm\x0d\0\x01\0\xff\x00")
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(err.offset(), Some(8), "{err}");
+}
+
+/// No host can provide or instantiate a component, so a root-level
+/// component import or export is refused on load, as wasmtime does; nested
+/// components may still import and export components.
+#[test]
+fn root_level_component_imports_and_exports_are_refused() {
+    let engine = Engine::default();
+    for (wat, message) in [
+        (
+            r#"(component (import "x" (component)))"#,
+            "root-level component imports are not supported",
+        ),
+        (
+            r#"(component (component (export "x")))"#,
+            "exporting a component from the root component is not supported",
+        ),
+    ] {
+        let err = Component::new(&engine, &wat::parse_str(wat).unwrap())
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    let nested = r#"(component
+      (component $outer
+        (import "c" (component $c))
+        (export "again" (component $c))))"#;
+    Component::new(&engine, &wat::parse_str(nested).unwrap()).expect("nested use is fine");
 }
 
 #[test]

@@ -62,6 +62,22 @@ fn call(
     results[0].clone()
 }
 
+/// Each export in `names` returns `value` unchanged.
+fn assert_echoed_by(
+    store: &mut Store<()>,
+    instance: &myrt_canonical_abi::component::Instance,
+    names: &[&str],
+    value: &Val,
+) {
+    for name in names {
+        assert_eq!(
+            &call(store, instance, name, std::slice::from_ref(value)),
+            value,
+            "{name}"
+        );
+    }
+}
+
 fn boxed(v: Val) -> Option<Box<Val>> {
     Some(Box::new(v))
 }
@@ -145,6 +161,10 @@ fn strings_and_lists_round_trip_in_every_encoding() {
         (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc"))))
       (func (export "strings") (param "x" (list string)) (result (list string))
         (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc"))))
+      (func (export "strings16") (param "x" (list string)) (result (list string))
+        (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc")) string-encoding=utf16))
+      (func (export "strings-latin1") (param "x" (list string)) (result (list string))
+        (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc")) string-encoding=latin1+utf16))
       (func (export "post-returns") (result u32) (canon lift (core func $i "post-returns")))
     )"#
     );
@@ -173,16 +193,95 @@ fn strings_and_lists_round_trip_in_every_encoding() {
         Val::String("a".into()),
         Val::String("".into()),
         Val::String("ünïcödé".into()),
+        Val::String("日本語 😀".into()),
     ]);
-    assert_eq!(
-        call(
-            &mut store,
-            &instance,
-            "strings",
-            std::slice::from_ref(&strings)
-        ),
-        strings
+    assert_echoed_by(
+        &mut store,
+        &instance,
+        &["strings", "strings16", "strings-latin1"],
+        &strings,
     );
+}
+
+/// Strings crossing from one component to another whose string encodings
+/// differ: every pair of utf8, utf16 and latin1+utf16, callers and callees
+/// in sibling component instances (CanonicalABI.md "Strings": the callee's
+/// lowering transcodes from the caller's encoding).
+#[test]
+fn strings_are_transcoded_between_components_of_every_encoding_pair() {
+    let wat = format!(
+        r#"(component
+      (component $callee
+        (core module $m {RUNTIME})
+        (core instance $i (instantiate $m))
+        (func (export "utf8") (param "x" string) (result string)
+          (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc"))))
+        (func (export "utf16") (param "x" string) (result string)
+          (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc")) string-encoding=utf16))
+        (func (export "latin1") (param "x" string) (result string)
+          (canon lift (core func $i "echo-pair") (memory $i "mem") (realloc (func $i "realloc")) string-encoding=latin1+utf16)))
+      (component $caller
+        (import "echo" (func $echo (param "x" string) (result string)))
+        (core module $rt {RUNTIME})
+        (core instance $rt (instantiate $rt))
+        (core func $e8 (canon lower (func $echo) (memory $rt "mem") (realloc (func $rt "realloc"))))
+        (core func $e16 (canon lower (func $echo) (memory $rt "mem") (realloc (func $rt "realloc")) string-encoding=utf16))
+        (core func $el (canon lower (func $echo) (memory $rt "mem") (realloc (func $rt "realloc")) string-encoding=latin1+utf16))
+        ;; passes the string on; the result lands in the return area at 32
+        (core module $relay
+          (import "" "e8" (func $e8 (param i32 i32 i32)))
+          (import "" "e16" (func $e16 (param i32 i32 i32)))
+          (import "" "el" (func $el (param i32 i32 i32)))
+          (func (export "r8") (param i32 i32) (result i32)
+            (call $e8 (local.get 0) (local.get 1) (i32.const 32)) (i32.const 32))
+          (func (export "r16") (param i32 i32) (result i32)
+            (call $e16 (local.get 0) (local.get 1) (i32.const 32)) (i32.const 32))
+          (func (export "rl") (param i32 i32) (result i32)
+            (call $el (local.get 0) (local.get 1) (i32.const 32)) (i32.const 32)))
+        (core instance $relay (instantiate $relay (with "" (instance
+          (export "e8" (func $e8)) (export "e16" (func $e16)) (export "el" (func $el))))))
+        (func (export "utf8") (param "x" string) (result string)
+          (canon lift (core func $relay "r8") (memory $rt "mem") (realloc (func $rt "realloc"))))
+        (func (export "utf16") (param "x" string) (result string)
+          (canon lift (core func $relay "r16") (memory $rt "mem") (realloc (func $rt "realloc")) string-encoding=utf16))
+        (func (export "latin1") (param "x" string) (result string)
+          (canon lift (core func $relay "rl") (memory $rt "mem") (realloc (func $rt "realloc")) string-encoding=latin1+utf16)))
+      (instance $callee (instantiate $callee))
+      (instance $to-utf8 (instantiate $caller (with "echo" (func $callee "utf8"))))
+      (instance $to-utf16 (instantiate $caller (with "echo" (func $callee "utf16"))))
+      (instance $to-latin1 (instantiate $caller (with "echo" (func $callee "latin1"))))
+      (export "utf8-utf8" (func $to-utf8 "utf8"))
+      (export "utf8-utf16" (func $to-utf16 "utf8"))
+      (export "utf8-latin1" (func $to-latin1 "utf8"))
+      (export "utf16-utf8" (func $to-utf8 "utf16"))
+      (export "utf16-utf16" (func $to-utf16 "utf16"))
+      (export "utf16-latin1" (func $to-latin1 "utf16"))
+      (export "latin1-utf8" (func $to-utf8 "latin1"))
+      (export "latin1-utf16" (func $to-utf16 "latin1"))
+      (export "latin1-latin1" (func $to-latin1 "latin1"))
+    )"#
+    );
+    let (mut store, instance) = instantiate(&wat);
+    let long_mixed = "ab€😀".repeat(300);
+    for text in [
+        "",
+        "plain ascii",
+        "café ÿ",
+        "Grüße, 世界 😀",
+        long_mixed.as_str(),
+    ] {
+        for caller in ["utf8", "utf16", "latin1"] {
+            for callee in ["utf8", "utf16", "latin1"] {
+                let name = format!("{caller}-{callee}");
+                let v = Val::String(text.into());
+                assert_eq!(
+                    call(&mut store, &instance, &name, std::slice::from_ref(&v)),
+                    v,
+                    "{name} {text:?}"
+                );
+            }
+        }
+    }
 }
 
 /// A guest that transforms: upper-cases ASCII in place and returns a string
@@ -289,6 +388,8 @@ fn compound_values_round_trip_through_memory() {
         (canon lift (core func $i "identity") (memory $i "mem") (realloc (func $i "realloc"))))
       (func (export "big16") (param "x" $big) (result $big)
         (canon lift (core func $i "identity") (memory $i "mem") (realloc (func $i "realloc")) string-encoding=utf16))
+      (func (export "big-latin1") (param "x" $big) (result $big)
+        (canon lift (core func $i "identity") (memory $i "mem") (realloc (func $i "realloc")) string-encoding=latin1+utf16))
     )"#
     );
     assert!(myrt_canonical_abi::types::flatten_type(&big_record_type()).len() > 16);
@@ -363,13 +464,11 @@ fn compound_values_round_trip_through_memory() {
         value
             .type_check(&big_record_type())
             .expect("test value is well-typed");
-        assert_eq!(
-            call(&mut store, &instance, "big", std::slice::from_ref(&value)),
-            value
-        );
-        assert_eq!(
-            call(&mut store, &instance, "big16", std::slice::from_ref(&value)),
-            value
+        assert_echoed_by(
+            &mut store,
+            &instance,
+            &["big", "big16", "big-latin1"],
+            &value,
         );
     }
 }

@@ -12,7 +12,9 @@ mod report;
 mod runner;
 mod spectest;
 mod values;
+mod verdict;
 
 pub use component::ComponentMode;
 pub use report::{FileReport, run_isolated};
 pub use runner::{run_wast, run_wast_with};
+pub use verdict::{SuiteVerdict, listed_path, read_known_failures};

@@ -16,12 +16,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use myrt_spec_tests::{ComponentMode, FileReport, run_isolated, run_wast_with};
+use myrt_spec_tests::{
+    ComponentMode, FileReport, SuiteVerdict, listed_path, read_known_failures, run_isolated,
+    run_wast_with,
+};
 
 /// A file that takes longer than this is counted as failed (a hang in the
 /// runtime must not hang the suite).
 const FILE_TIMEOUT: Duration = Duration::from_secs(60);
-
 
 /// The folder holding wasm-tools' validator tests.
 const VALIDATION_ONLY_FOLDER: &str = "bytecodealliance-wasm-tools/";
@@ -41,7 +43,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let known_failures = known_failures();
+    let known_failures = read_known_failures(KNOWN_FAILURES);
     let filter = std::env::var("MYRT_COMPONENT_FILTER").unwrap_or_default();
     let bless = std::env::var_os("MYRT_BLESS").is_some() && filter.is_empty();
     let mut files = Vec::new();
@@ -55,16 +57,12 @@ fn main() -> ExitCode {
     let suite_names: BTreeSet<String> = names.iter().cloned().collect();
     names.retain(|name| name.contains(&filter));
 
-    let mut unexpected_failures = Vec::new();
-    let mut unexpected_passes = Vec::new();
+    let mut verdict = SuiteVerdict::new(known_failures, "spec-tests/component-known-failures.txt");
     let mut failing_now = Vec::new();
-    let (mut files_passed, mut files_failed) = (0usize, 0usize);
-    let (mut directives_passed, mut directives_failed) = (0usize, 0usize);
     println!("{:<100} {:>7} {:>7}", "file", "passed", "failed");
     for name in &names {
         let report = run_with_timeout(&root, name);
-        let listed = known_failures.contains(name);
-        let note = match (report.is_success(), listed) {
+        let note = match (report.is_success(), verdict.is_listed(name)) {
             (true, true) => "  (listed as failing: passes now)",
             (false, true) => "  (known failure)",
             (false, false) => "  (UNEXPECTED FAILURE)",
@@ -74,27 +72,17 @@ fn main() -> ExitCode {
             "{:<100} {:>7} {:>7}{note}",
             name, report.passed, report.failed
         );
-        directives_passed += report.passed;
-        directives_failed += report.failed;
-        if report.is_success() {
-            files_passed += 1;
-            if listed {
-                unexpected_passes.push(name.clone());
-            }
-        } else {
-            files_failed += 1;
+        if !report.is_success() {
             let first_failure = report.failures.first().cloned().unwrap_or_default();
             failing_now.push((name.clone(), first_failure));
-            if !listed {
-                unexpected_failures.push((name.clone(), report));
-            }
         }
+        verdict.record(name, report);
     }
 
     if bless {
         return match write_known_failures(&failing_now) {
             Ok(()) => {
-                println!("\n{files_passed} passed, {files_failed} failed");
+                verdict.print_totals();
                 println!("rewrote {KNOWN_FAILURES}");
                 ExitCode::SUCCESS
             }
@@ -104,31 +92,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    for (name, report) in &unexpected_failures {
-        println!("\nunexpected failures in {name}:");
-        for failure in &report.failures {
-            println!("  {failure}");
-        }
-    }
-    let stale_entries: Vec<&String> = known_failures
-        .iter()
-        .filter(|name| !suite_names.contains(name.as_str()))
-        .collect();
-    for name in &stale_entries {
-        println!(
-            "\n{name} is not a file of the suites: remove it from spec-tests/component-known-failures.txt"
-        );
-    }
-    for name in &unexpected_passes {
-        println!("\n{name} passes now: remove it from spec-tests/component-known-failures.txt");
-    }
-    println!("\ndirectives: {directives_passed} passed, {directives_failed} failed");
-    println!("{files_passed} passed, {files_failed} failed");
-    if unexpected_failures.is_empty() && unexpected_passes.is_empty() && stale_entries.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    verdict.finish(suite_names.iter().map(String::as_str))
 }
 
 /// `shared/testsuite/component-model`, beside the repository.
@@ -152,25 +116,10 @@ fn collect_wast_files(dir: &Path, files: &mut Vec<PathBuf>) {
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/component-known-failures.txt");
 
-/// The paths listed in `component-known-failures.txt`: one per line, relative
-/// to the suites' folder, optionally followed by `# reason`.
-fn known_failures() -> BTreeSet<String> {
-    known_failure_lines()
-        .iter()
-        .map(|line| listed_path(line))
-        .filter(|path| !path.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 fn known_failure_lines() -> Vec<String> {
     let text = std::fs::read_to_string(KNOWN_FAILURES)
         .unwrap_or_else(|error| panic!("cannot read {KNOWN_FAILURES}: {error}"));
     text.lines().map(str::to_string).collect()
-}
-
-fn listed_path(line: &str) -> &str {
-    line.split('#').next().unwrap_or_default().trim()
 }
 
 /// `MYRT_BLESS`: keeps the leading comment block and the entries (with their
@@ -212,5 +161,7 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
         ComponentMode::Execute
     };
     let path = name.to_string();
-    run_isolated(name, FILE_TIMEOUT, move || run_wast_with(&path, &text, mode))
+    run_isolated(name, FILE_TIMEOUT, move || {
+        run_wast_with(&path, &text, mode)
+    })
 }

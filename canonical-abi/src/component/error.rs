@@ -10,7 +10,12 @@ pub enum Error {
     /// The binary is not a well-formed component (or nested module).
     #[error("malformed component: {0}")]
     Decode(#[from] myrt_parser::DecodeError),
-    /// Well-formed, but breaks a validation rule.
+    /// Well-formed, but breaks a validation rule; carries the offset of the
+    /// failing definition.
+    #[error("invalid component: {0}")]
+    Validation(#[from] myrt_validator::ValidationError),
+    /// The component's definitions do not fit together at instantiation
+    /// (what validation would have rejected, found while instantiating).
     #[error("invalid component: {0}")]
     Invalid(String),
     /// An import is missing or has the wrong kind or type.
@@ -37,6 +42,15 @@ impl Error {
     /// Did execution trap (in core code or in the Canonical ABI)?
     pub fn is_trap(&self) -> bool {
         matches!(self, Error::Trap(_) | Error::Abi(crate::Error::Trap(_)))
+    }
+
+    /// Where in the binary a malformed or invalid component went wrong.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Error::Decode(err) => Some(err.offset),
+            Error::Validation(err) => Some(err.offset),
+            _ => None,
+        }
     }
 
     /// The wasm frames active when core code trapped, innermost first.

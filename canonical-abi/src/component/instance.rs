@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use myrt_interp::AsContext;
 
+use super::error::Error;
 use super::func::Func;
 use super::items::{Exports, Item};
 use super::resources::ResourceType;
+use super::typed::{ComponentParams, ComponentResult, TypedFunc};
 use super::types::TypeItem;
 
 /// A component instance (cheap to clone).
@@ -39,6 +41,22 @@ impl Instance {
             Item::Func(func) => Some(func.clone()),
             _ => None,
         }
+    }
+
+    /// The function at `path` (`&["name"]` for a root export) as a typed
+    /// function; fails if there is none or its type is not `(P) -> R`.
+    pub fn get_typed_func<P: ComponentParams, R: ComponentResult>(
+        &self,
+        store: impl AsContext,
+        path: &[&str],
+    ) -> Result<TypedFunc<P, R>, Error> {
+        let func = self.get_func_path(path).ok_or_else(|| {
+            Error::Other(format!(
+                "the instance exports no function `{}`",
+                path.join(".")
+            ))
+        })?;
+        func.typed(store)
     }
 
     /// An exported resource type, e.g. to drop an `own` the host received.

@@ -58,12 +58,39 @@ pub enum ComponentItem {
     Value,
 }
 
+/// A valid component may still import or export a component at its root,
+/// which no embedding can use: the [`Linker`](super::Linker) has no way to
+/// define a component, and the host cannot instantiate an exported one.
+/// Rejected on load, with wasmtime's wording, rather than at link time.
+fn check_root_restrictions(
+    validated: &myrt_validator::component::ValidatedComponent,
+) -> Result<(), Error> {
+    use myrt_validator::component::types::ExternType;
+    let first_component = |items: &[(String, ExternType)]| {
+        items
+            .iter()
+            .find(|(_, ty)| matches!(ty, ExternType::Component(_)))
+            .map(|(name, _)| name.clone())
+    };
+    if let Some(name) = first_component(validated.imports()) {
+        return Err(Error::Invalid(format!(
+            "root-level component imports are not supported (import `{name}`): a host cannot provide a component"
+        )));
+    }
+    if let Some(name) = first_component(validated.exports()) {
+        return Err(Error::Invalid(format!(
+            "exporting a component from the root component is not supported (export `{name}`): a host cannot instantiate it"
+        )));
+    }
+    Ok(())
+}
+
 impl Component {
     /// Decodes and validates a component binary.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
         let ir = myrt_parser::component::decode_component(bytes.to_vec())?;
-        myrt_validator::component::validate_component(&ir)
-            .map_err(|err| Error::Invalid(err.to_string()))?;
+        let validated = myrt_validator::component::validate_component(&ir)?;
+        check_root_restrictions(&validated)?;
         Ok(Component(Arc::new(Inner {
             engine: engine.clone(),
             ir: Arc::new(ir),

@@ -12,7 +12,7 @@ use super::memory::{core_valtype, from_core, to_core};
 use super::resources::ResourceType;
 use super::state::InstanceState;
 use crate::abi;
-use crate::handles::{Lenders, TableBridge};
+use crate::handles::{HandleTable, Lenders, TableBridge};
 use crate::types::{FlattenContext, Type, flatten_functype};
 use crate::values::{FlatVal, Val};
 
@@ -100,20 +100,9 @@ pub(crate) fn resource_new<T: 'static>(
     rt: ResourceType,
     instance: Arc<InstanceState>,
 ) -> CoreFunc {
-    let ty = myrt_interp::FuncType::new([ValType::I32], [ValType::I32]);
-    CoreFunc::new(
-        &mut *store,
-        ty,
-        move |_caller: Caller<'_, T>, args, results| {
-            let rep = i32_arg(args)?;
-            let handle = instance
-                .table()?
-                .resource_new(rt.id, rep)
-                .map_err(Error::from)?;
-            results[0] = CoreVal::I32(handle as i32);
-            Ok(())
-        },
-    )
+    i32_to_i32_builtin(store, instance, move |table, rep| {
+        table.resource_new(rt.id, rep)
+    })
 }
 
 /// `canon resource.rep`: `(func (param i32 handle) (result i32 rep))`.
@@ -122,17 +111,26 @@ pub(crate) fn resource_rep<T: 'static>(
     rt: ResourceType,
     instance: Arc<InstanceState>,
 ) -> CoreFunc {
+    i32_to_i32_builtin(store, instance, move |table, handle| {
+        table.resource_rep(rt.id, handle)
+    })
+}
+
+/// A resource built-in of type `(func (param i32) (result i32))` that maps
+/// its argument through the instance's handle table.
+fn i32_to_i32_builtin<T: 'static>(
+    store: &mut Store<T>,
+    instance: Arc<InstanceState>,
+    op: impl Fn(&mut HandleTable, u32) -> Result<u32, crate::Error> + Send + Sync + 'static,
+) -> CoreFunc {
     let ty = myrt_interp::FuncType::new([ValType::I32], [ValType::I32]);
     CoreFunc::new(
         &mut *store,
         ty,
         move |_caller: Caller<'_, T>, args, results| {
-            let handle = i32_arg(args)?;
-            let rep = instance
-                .table()?
-                .resource_rep(rt.id, handle)
-                .map_err(Error::from)?;
-            results[0] = CoreVal::I32(rep as i32);
+            let arg = i32_arg(args)?;
+            let value = op(&mut *instance.table()?, arg).map_err(Error::from)?;
+            results[0] = CoreVal::I32(value as i32);
             Ok(())
         },
     )

@@ -161,15 +161,45 @@ macro_rules! params {
     };
 }
 
+/// Tuples of up to 8 values are the component `tuple` type.
+macro_rules! tuple_value {
+    ($($name:ident)+) => {
+        impl<$($name: ComponentValue),+> ComponentValue for ($($name,)+) {
+            fn ty() -> Type {
+                Type::tuple([$($name::ty()),+])
+            }
+            #[allow(non_snake_case)]
+            fn into_val(self) -> Val {
+                let ($($name,)+) = self;
+                Val::Tuple(vec![$($name.into_val()),+])
+            }
+            fn from_val(value: Val) -> Result<Self, Error> {
+                match value {
+                    Val::Tuple(items) => <Self as ComponentParams>::from_vals(&items),
+                    other => Err(wrong(&Self::ty(), &other)),
+                }
+            }
+        }
+    };
+}
+
+/// A tuple of one to eight values is both a parameter list and a value.
+macro_rules! tuple {
+    ($($name:ident)+) => {
+        params!($($name)+);
+        tuple_value!($($name)+);
+    };
+}
+
 params!();
-params!(A);
-params!(A B);
-params!(A B C);
-params!(A B C D);
-params!(A B C D E);
-params!(A B C D E F);
-params!(A B C D E F G);
-params!(A B C D E F G H);
+tuple!(A);
+tuple!(A B);
+tuple!(A B C);
+tuple!(A B C D);
+tuple!(A B C D E);
+tuple!(A B C D E F);
+tuple!(A B C D E F G);
+tuple!(A B C D E F G H);
 
 /// Do a typed signature's types match a component function type? Parameter
 /// names are not part of a Rust signature, so only types are compared.

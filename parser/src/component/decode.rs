@@ -121,7 +121,7 @@ impl Decoder {
         let index = u32::try_from(list.len())
             .map_err(|_| DecodeError::new(at, format!("too many definitions in the {} index space", sort.name())))?;
         list.push(def);
-        self.component.definitions.push(Definition { sort, index });
+        self.component.definitions.push(Definition { sort, index, offset: at });
         Ok(())
     }
 

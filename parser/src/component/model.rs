@@ -122,6 +122,8 @@ impl Sort {
 pub struct Definition {
     pub sort: Sort,
     pub index: u32,
+    /// Where the definition starts in the outermost binary, for errors.
+    pub offset: usize,
 }
 
 /// The three forms of alias (Binary.md `aliastarget`).

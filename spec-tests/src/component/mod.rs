@@ -365,7 +365,7 @@ pub(crate) enum FailureKind {
 fn expect_kind(error: &Error, expected: FailureKind, message: &str) -> Result<(), String> {
     let actual = match error {
         _ if error.is_trap() => Some(FailureKind::Trap),
-        Error::Decode(_) | Error::Invalid(_) => Some(FailureKind::Rejected),
+        Error::Decode(_) | Error::Validation(_) | Error::Invalid(_) => Some(FailureKind::Rejected),
         Error::Link(_) => Some(FailureKind::Unlinkable),
         _ => None,
     };

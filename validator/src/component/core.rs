@@ -10,14 +10,19 @@ use super::state::{get, CoreTypeDef};
 use super::subtype::core_extern;
 use super::types::*;
 use super::Ctx;
-use crate::ModuleValidator;
+use crate::{ModuleValidator, ValidationError};
 
 impl Ctx {
     /// Validates a nested core module with the core validator and returns its type.
-    pub(super) fn nested_module(&self, component: &p::Component, module: &p::NestedModule) -> Result<Arc<ModuleType>, String> {
-        let decoded = component.decode_module(module).map_err(|e| e.message.clone())?;
-        ModuleValidator::validate_all(&decoded).map_err(|e| e.message)?;
-        module_type(&decoded).map(Arc::new)
+    /// Errors point into the module: decode errors come rebased onto the
+    /// outermost binary, validation errors are relative to the module's
+    /// first byte.
+    pub(super) fn nested_module(&self, component: &p::Component, module: &p::NestedModule) -> Result<Arc<ModuleType>, ValidationError> {
+        let start = module.range.start;
+        let decoded = component.decode_module(module).map_err(|e| ValidationError::new(e.offset, e.message))?;
+        ModuleValidator::validate_all(&decoded)
+            .map_err(|e| ValidationError::new(e.offset.saturating_add(start), e.message))?;
+        module_type(&decoded).map(Arc::new).map_err(|message| ValidationError::new(start, message))
     }
 
     pub(super) fn core_instance(&self, def: &p::CoreInstanceDef) -> Result<CoreInstanceType, String> {

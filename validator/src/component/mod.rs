@@ -30,7 +30,10 @@ use crate::ValidationError;
 use state::{get, Scope, ScopeKind};
 use types::*;
 
-pub use flatten::{lift_type, lower_type, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+pub use flatten::{
+    flatten, flatten_all, flatten_functype, flatten_variant, lift_type, lower_type, FlatCoreType, FlatShape, Flatten,
+    FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
+};
 pub use names::{is_kebab, parse_extern_name, ParsedName};
 pub use subtype::is_subtype;
 
@@ -56,6 +59,26 @@ pub fn validate_component(component: &Component) -> Result<ValidatedComponent, V
     let mut ctx = Ctx { next_resource: 0, next_tag: 0, scopes: Vec::new() };
     let ty = ctx.component(component)?;
     Ok(ValidatedComponent { ty })
+}
+
+/// Why a definition is invalid: a rule broken by the definition itself (at
+/// its offset), or an error inside a nested module or component that already
+/// knows where it is.
+enum DefinitionError {
+    Message(String),
+    Located(ValidationError),
+}
+
+impl From<String> for DefinitionError {
+    fn from(message: String) -> Self {
+        DefinitionError::Message(message)
+    }
+}
+
+impl From<&str> for DefinitionError {
+    fn from(message: &str) -> Self {
+        DefinitionError::Message(message.to_string())
+    }
 }
 
 /// The validation state: the scopes from the outermost component inwards
@@ -98,9 +121,7 @@ impl Ctx {
     /// Validates a (possibly nested) component and returns its type.
     fn component(&mut self, component: &Component) -> Result<Arc<ComponentType>, ValidationError> {
         self.scopes.push(Scope::new(ScopeKind::Component, self.next_resource + 1));
-        let result = component.definitions.iter().try_for_each(|def| {
-            self.definition(component, *def).map_err(|message| ValidationError::new(component.range.start, message))
-        });
+        let result = component.definitions.iter().try_for_each(|def| self.located_definition(component, *def));
         let result = result.and_then(|()| {
             // A start function with a result was checked where its result value is defined.
             let no_result = component.start.as_ref().is_some_and(|s| s.results == 0);
@@ -118,7 +139,17 @@ impl Ctx {
         Ok(ty)
     }
 
-    fn definition(&mut self, c: &Component, def: p::Definition) -> Result<(), String> {
+    /// Validates one definition; an error carries the offset of the failing
+    /// definition (of the innermost one, for a nested component; of the
+    /// failing item, for a nested core module).
+    fn located_definition(&mut self, c: &Component, def: p::Definition) -> Result<(), ValidationError> {
+        self.definition(c, def).map_err(|err| match err {
+            DefinitionError::Message(message) => ValidationError::new(def.offset, message),
+            DefinitionError::Located(err) => err,
+        })
+    }
+
+    fn definition(&mut self, c: &Component, def: p::Definition) -> Result<(), DefinitionError> {
         let i = def.index;
         match def.sort {
             Sort::CoreFunc => match get(&c.core_funcs, i, "core function")? {
@@ -127,7 +158,7 @@ impl Ctx {
                     let ty = self.lower(*func, options)?;
                     self.scope_mut().core_funcs.push(ty);
                 }
-                p::CoreFuncDef::Unsupported { builtin, .. } => return Err(format!("`{builtin}` is not supported")),
+                p::CoreFuncDef::Unsupported { builtin, .. } => return Err(format!("`{builtin}` is not supported").into()),
                 builtin => {
                     let ty = self.resource_builtin(builtin)?;
                     self.scope_mut().core_funcs.push(ty);
@@ -136,14 +167,14 @@ impl Ctx {
             Sort::CoreTable => self.core_alias(def.sort, get(&c.core_tables, i, "core table")?)?,
             Sort::CoreMemory => self.core_alias(def.sort, get(&c.core_memories, i, "core memory")?)?,
             Sort::CoreGlobal => self.core_alias(def.sort, get(&c.core_globals, i, "core global")?)?,
-            Sort::CoreTag => return Err("exception handling (core tags) is not supported".into()),
+            Sort::CoreTag => return Err(String::from("exception handling (core tags) is not supported").into()),
             Sort::CoreType => {
                 let ty = self.core_type_entry(get(&c.core_types, i, "core type")?)?;
                 self.scope_mut().core_types.push(ty);
             }
             Sort::CoreModule => match get(&c.core_modules, i, "core module")? {
                 p::CoreModuleDef::Nested(module) => {
-                    let ty = self.nested_module(c, module)?;
+                    let ty = self.nested_module(c, module).map_err(DefinitionError::Located)?;
                     self.scope_mut().core_modules.push(ty);
                 }
                 p::CoreModuleDef::Import(import) => self.import(c, *import)?,
@@ -213,7 +244,7 @@ impl Ctx {
             },
             Sort::Component => match get(&c.components, i, "component")? {
                 p::ComponentDef::Nested(nested) => {
-                    let ty = self.component(nested).map_err(|e| e.message)?;
+                    let ty = self.component(nested).map_err(DefinitionError::Located)?;
                     self.scope_mut().components.push(ty);
                 }
                 p::ComponentDef::Import(import) => self.import(c, *import)?,
