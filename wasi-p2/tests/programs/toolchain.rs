@@ -2,34 +2,13 @@
 //! nested cargo, since a build script of `wasi-p2` would be shared with other tests)
 //! and the `myrt` binary that runs them.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
+use myrt_guest_build::{GuestBuild, nested_cargo};
+
 pub const GUEST_TARGET: &str = "wasm32-wasip2";
-
-/// Variables of the outer cargo (or the user's shell) the nested cargo must not see:
-/// they would redirect its target directory or pass host-only flags and wrappers
-/// (coverage, clippy) to the wasm build.
-const NOT_INHERITED: [&str; 6] = [
-    "RUSTFLAGS",
-    "RUSTDOCFLAGS",
-    "RUSTC_WRAPPER",
-    "RUSTC_WORKSPACE_WRAPPER",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "CARGO_ENCODED_RUSTDOCFLAGS",
-];
-
-/// `CARGO_*` variables the nested cargo keeps: the registry cache, offline mode, and
-/// the jobserver.
-const CARGO_VARIABLES_KEPT: [&str; 5] = [
-    "CARGO_HOME",
-    "CARGO_NET_OFFLINE",
-    "CARGO_MAKEFLAGS",
-    "CARGO_HTTP_TIMEOUT",
-    "CARGO_REGISTRIES_CRATES_IO_PROTOCOL",
-];
 
 /// Where the outer cargo put this test executable: `<target>/<profile>/deps/programs-<hash>`.
 struct OuterBuild {
@@ -67,50 +46,14 @@ pub fn guests_manifest_dir() -> PathBuf {
 
 /// Builds every guest (release) and returns the directory holding `<name>.wasm`.
 pub fn build_guests() -> Result<PathBuf, String> {
-    check_guest_target_installed()?;
     let target_dir = outer_build()?.target_dir.join("wasi-guests");
-    let manifest = guests_manifest_dir().join("Cargo.toml");
-    let mut command = nested_cargo();
-    command
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "--target",
-            GUEST_TARGET,
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .env("CARGO_TARGET_DIR", &target_dir);
-    run_cargo(
-        command,
-        &format!("building the guest programs in {}", manifest.display()),
-    )?;
-    Ok(target_dir.join(GUEST_TARGET).join("release"))
-}
-
-/// The wasm32-wasip2 standard library must be installed; without it the nested build
-/// fails with "can't find crate for `core`", which does not say what to do.
-fn check_guest_target_installed() -> Result<(), String> {
-    let output = Command::new("rustc")
-        .current_dir(guests_manifest_dir())
-        .args(["--print", "sysroot"])
-        .output()
-        .map_err(|e| format!("cannot run rustc: {e}"))?;
-    let sysroot = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    let libs = Path::new(&sysroot)
-        .join("lib/rustlib")
-        .join(GUEST_TARGET)
-        .join("lib");
-    if libs.is_dir() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the guest programs are compiled to {GUEST_TARGET}, whose standard library is not \
-             installed (no {}); install it with `rustup target add {GUEST_TARGET}`",
-            libs.display()
-        ))
+    GuestBuild {
+        guests_dir: &guests_manifest_dir(),
+        target: GUEST_TARGET,
+        target_dir: &target_dir,
+        args: &["--release", "--quiet"],
     }
+    .run()
 }
 
 /// The runtime under test, in this order:
@@ -184,20 +127,6 @@ fn newest_modification(path: &Path) -> Option<SystemTime> {
         .filter_map(|entry| newest_modification(&entry.path()))
         .chain(own)
         .max()
-}
-
-fn nested_cargo() -> Command {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let mut command = Command::new(cargo);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let leaks = NOT_INHERITED.contains(&name.as_ref())
-            || (name.starts_with("CARGO_") && !CARGO_VARIABLES_KEPT.contains(&name.as_ref()));
-        if leaks {
-            command.env_remove(name.as_ref());
-        }
-    }
-    command
 }
 
 fn run_cargo(mut command: Command, what: &str) -> Result<(), String> {
