@@ -37,14 +37,11 @@ impl Module {
             validator,
             code,
         };
-        let defined_funcs = inner.parsed.num_imported_funcs..inner.parsed.funcs.len() as u32;
         if engine.config().lazy_translation {
-            for func_idx in defined_funcs {
-                inner.validator.validate_body(&inner.parsed, func_idx)?;
-            }
+            inner.validator.validate_bodies(&inner.parsed)?;
         } else {
             // Translation drives the validator, so this validates as well.
-            for func_idx in defined_funcs {
+            for func_idx in inner.parsed.num_imported_funcs..inner.parsed.funcs.len() as u32 {
                 engine::compiled(&inner, func_idx)?;
             }
         }

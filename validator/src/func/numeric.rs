@@ -1,140 +1,113 @@
-//! Type signatures of the numeric operators (constants, tests, comparisons,
-//! arithmetic, conversions): each takes fixed operand types and produces one
-//! value, so one table covers them all.
+//! Typing rules of the numeric operators (tests, comparisons, arithmetic,
+//! conversions): each pops one or two operands of one type and pushes one
+//! value, so one table covers them all. Constants take an immediate and
+//! live with the other operators in `ops.rs`.
 
-use myrt_parser::ValType::{self, F32, F64, I32, I64};
-use myrt_parser::wasmparser::Operator as Op;
+use myrt_parser::ValType::{F32, F64, I32, I64};
 
-/// `(operands, result)` of a numeric operator, `None` for any other operator.
-pub(super) fn signature(op: &Op<'_>) -> Option<(&'static [ValType], ValType)> {
-    Some(match op {
-        Op::I32Const { .. } => (&[], I32),
-        Op::I64Const { .. } => (&[], I64),
-        Op::F32Const { .. } => (&[], F32),
-        Op::F64Const { .. } => (&[], F64),
+use super::{Check, FuncValidator};
 
-        Op::I32Eqz
-        | Op::I32Clz
-        | Op::I32Ctz
-        | Op::I32Popcnt
-        | Op::I32Extend8S
-        | Op::I32Extend16S => (&[I32], I32),
-        Op::I32Eq
-        | Op::I32Ne
-        | Op::I32LtS
-        | Op::I32LtU
-        | Op::I32GtS
-        | Op::I32GtU
-        | Op::I32LeS
-        | Op::I32LeU
-        | Op::I32GeS
-        | Op::I32GeU
-        | Op::I32Add
-        | Op::I32Sub
-        | Op::I32Mul
-        | Op::I32DivS
-        | Op::I32DivU
-        | Op::I32RemS
-        | Op::I32RemU
-        | Op::I32And
-        | Op::I32Or
-        | Op::I32Xor
-        | Op::I32Shl
-        | Op::I32ShrS
-        | Op::I32ShrU
-        | Op::I32Rotl
-        | Op::I32Rotr => (&[I32, I32], I32),
-
-        Op::I64Eqz => (&[I64], I32),
-        Op::I64Clz
-        | Op::I64Ctz
-        | Op::I64Popcnt
-        | Op::I64Extend8S
-        | Op::I64Extend16S
-        | Op::I64Extend32S => (&[I64], I64),
-        Op::I64Eq
-        | Op::I64Ne
-        | Op::I64LtS
-        | Op::I64LtU
-        | Op::I64GtS
-        | Op::I64GtU
-        | Op::I64LeS
-        | Op::I64LeU
-        | Op::I64GeS
-        | Op::I64GeU => (&[I64, I64], I32),
-        Op::I64Add
-        | Op::I64Sub
-        | Op::I64Mul
-        | Op::I64DivS
-        | Op::I64DivU
-        | Op::I64RemS
-        | Op::I64RemU
-        | Op::I64And
-        | Op::I64Or
-        | Op::I64Xor
-        | Op::I64Shl
-        | Op::I64ShrS
-        | Op::I64ShrU
-        | Op::I64Rotl
-        | Op::I64Rotr => (&[I64, I64], I64),
-
-        Op::F32Eq | Op::F32Ne | Op::F32Lt | Op::F32Gt | Op::F32Le | Op::F32Ge => (&[F32, F32], I32),
-        Op::F32Abs
-        | Op::F32Neg
-        | Op::F32Ceil
-        | Op::F32Floor
-        | Op::F32Trunc
-        | Op::F32Nearest
-        | Op::F32Sqrt => (&[F32], F32),
-        Op::F32Add
-        | Op::F32Sub
-        | Op::F32Mul
-        | Op::F32Div
-        | Op::F32Min
-        | Op::F32Max
-        | Op::F32Copysign => (&[F32, F32], F32),
-
-        Op::F64Eq | Op::F64Ne | Op::F64Lt | Op::F64Gt | Op::F64Le | Op::F64Ge => (&[F64, F64], I32),
-        Op::F64Abs
-        | Op::F64Neg
-        | Op::F64Ceil
-        | Op::F64Floor
-        | Op::F64Trunc
-        | Op::F64Nearest
-        | Op::F64Sqrt => (&[F64], F64),
-        Op::F64Add
-        | Op::F64Sub
-        | Op::F64Mul
-        | Op::F64Div
-        | Op::F64Min
-        | Op::F64Max
-        | Op::F64Copysign => (&[F64, F64], F64),
-
-        Op::I32WrapI64 => (&[I64], I32),
-        Op::I32TruncF32S
-        | Op::I32TruncF32U
-        | Op::I32TruncSatF32S
-        | Op::I32TruncSatF32U
-        | Op::I32ReinterpretF32 => (&[F32], I32),
-        Op::I32TruncF64S | Op::I32TruncF64U | Op::I32TruncSatF64S | Op::I32TruncSatF64U => {
-            (&[F64], I32)
+/// Each row, `shape operand -> result { visit_* ... }`, defines the rule of
+/// the listed operators (named after wasmparser's visitor methods, which
+/// call them) as `unary` or `binary` over `operand`.
+macro_rules! numeric_rules {
+    ($( $shape:ident $operand:ident -> $result:ident { $($visit:ident)* } )*) => {
+        impl FuncValidator<'_> {
+            $($(
+                #[inline]
+                pub(super) fn $visit(&mut self) -> Check {
+                    self.$shape($operand, $result)
+                }
+            )*)*
         }
-        Op::I64ExtendI32S | Op::I64ExtendI32U => (&[I32], I64),
-        Op::I64TruncF32S | Op::I64TruncF32U | Op::I64TruncSatF32S | Op::I64TruncSatF32U => {
-            (&[F32], I64)
-        }
-        Op::I64TruncF64S
-        | Op::I64TruncF64U
-        | Op::I64TruncSatF64S
-        | Op::I64TruncSatF64U
-        | Op::I64ReinterpretF64 => (&[F64], I64),
-        Op::F32ConvertI32S | Op::F32ConvertI32U | Op::F32ReinterpretI32 => (&[I32], F32),
-        Op::F32ConvertI64S | Op::F32ConvertI64U => (&[I64], F32),
-        Op::F32DemoteF64 => (&[F64], F32),
-        Op::F64ConvertI32S | Op::F64ConvertI32U => (&[I32], F64),
-        Op::F64ConvertI64S | Op::F64ConvertI64U | Op::F64ReinterpretI64 => (&[I64], F64),
-        Op::F64PromoteF32 => (&[F32], F64),
+    };
+}
 
-        _ => return None,
-    })
+numeric_rules! {
+    unary I32 -> I32 {
+        visit_i32_eqz visit_i32_clz visit_i32_ctz visit_i32_popcnt visit_i32_extend8_s
+        visit_i32_extend16_s
+    }
+    binary I32 -> I32 {
+        visit_i32_eq visit_i32_ne visit_i32_lt_s visit_i32_lt_u visit_i32_gt_s visit_i32_gt_u
+        visit_i32_le_s visit_i32_le_u visit_i32_ge_s visit_i32_ge_u visit_i32_add visit_i32_sub
+        visit_i32_mul visit_i32_div_s visit_i32_div_u visit_i32_rem_s visit_i32_rem_u
+        visit_i32_and visit_i32_or visit_i32_xor visit_i32_shl visit_i32_shr_s visit_i32_shr_u
+        visit_i32_rotl visit_i32_rotr
+    }
+    unary I64 -> I32 {
+        visit_i64_eqz visit_i32_wrap_i64
+    }
+    unary I64 -> I64 {
+        visit_i64_clz visit_i64_ctz visit_i64_popcnt visit_i64_extend8_s visit_i64_extend16_s
+        visit_i64_extend32_s
+    }
+    binary I64 -> I32 {
+        visit_i64_eq visit_i64_ne visit_i64_lt_s visit_i64_lt_u visit_i64_gt_s visit_i64_gt_u
+        visit_i64_le_s visit_i64_le_u visit_i64_ge_s visit_i64_ge_u
+    }
+    binary I64 -> I64 {
+        visit_i64_add visit_i64_sub visit_i64_mul visit_i64_div_s visit_i64_div_u
+        visit_i64_rem_s visit_i64_rem_u visit_i64_and visit_i64_or visit_i64_xor visit_i64_shl
+        visit_i64_shr_s visit_i64_shr_u visit_i64_rotl visit_i64_rotr
+    }
+    binary F32 -> I32 {
+        visit_f32_eq visit_f32_ne visit_f32_lt visit_f32_gt visit_f32_le visit_f32_ge
+    }
+    unary F32 -> F32 {
+        visit_f32_abs visit_f32_neg visit_f32_ceil visit_f32_floor visit_f32_trunc
+        visit_f32_nearest visit_f32_sqrt
+    }
+    binary F32 -> F32 {
+        visit_f32_add visit_f32_sub visit_f32_mul visit_f32_div visit_f32_min visit_f32_max
+        visit_f32_copysign
+    }
+    binary F64 -> I32 {
+        visit_f64_eq visit_f64_ne visit_f64_lt visit_f64_gt visit_f64_le visit_f64_ge
+    }
+    unary F64 -> F64 {
+        visit_f64_abs visit_f64_neg visit_f64_ceil visit_f64_floor visit_f64_trunc
+        visit_f64_nearest visit_f64_sqrt
+    }
+    binary F64 -> F64 {
+        visit_f64_add visit_f64_sub visit_f64_mul visit_f64_div visit_f64_min visit_f64_max
+        visit_f64_copysign
+    }
+    unary F32 -> I32 {
+        visit_i32_trunc_f32_s visit_i32_trunc_f32_u visit_i32_trunc_sat_f32_s
+        visit_i32_trunc_sat_f32_u visit_i32_reinterpret_f32
+    }
+    unary F64 -> I32 {
+        visit_i32_trunc_f64_s visit_i32_trunc_f64_u visit_i32_trunc_sat_f64_s
+        visit_i32_trunc_sat_f64_u
+    }
+    unary I32 -> I64 {
+        visit_i64_extend_i32_s visit_i64_extend_i32_u
+    }
+    unary F32 -> I64 {
+        visit_i64_trunc_f32_s visit_i64_trunc_f32_u visit_i64_trunc_sat_f32_s
+        visit_i64_trunc_sat_f32_u
+    }
+    unary F64 -> I64 {
+        visit_i64_trunc_f64_s visit_i64_trunc_f64_u visit_i64_trunc_sat_f64_s
+        visit_i64_trunc_sat_f64_u visit_i64_reinterpret_f64
+    }
+    unary I32 -> F32 {
+        visit_f32_convert_i32_s visit_f32_convert_i32_u visit_f32_reinterpret_i32
+    }
+    unary I64 -> F32 {
+        visit_f32_convert_i64_s visit_f32_convert_i64_u
+    }
+    unary F64 -> F32 {
+        visit_f32_demote_f64
+    }
+    unary I32 -> F64 {
+        visit_f64_convert_i32_s visit_f64_convert_i32_u
+    }
+    unary I64 -> F64 {
+        visit_f64_convert_i64_s visit_f64_convert_i64_u visit_f64_reinterpret_i64
+    }
+    unary F32 -> F64 {
+        visit_f64_promote_f32
+    }
 }
