@@ -24,8 +24,12 @@ use frames::{BlockSig, Frame, FrameKind};
 use locals::Locals;
 use visit::Visit;
 
-/// What every typing rule returns.
-type Check = Result<(), ValidationError>;
+/// The error of a typing rule, boxed so that a rule's result, almost
+/// always success, is one register wide.
+type RuleError = Box<ValidationError>;
+
+/// What the typing rules return.
+type Check<T = ()> = Result<T, RuleError>;
 
 fn offset(pos: u64) -> usize {
     usize::try_from(pos).unwrap_or(usize::MAX)
@@ -126,7 +130,7 @@ impl<'m> FuncValidator<'m> {
             return invalid(offset, "operators remaining after end of function");
         }
         self.offset = offset;
-        Visit(self).visit_operator(op)
+        Visit(self).visit_operator(op).map_err(|err| *err)
     }
 
     /// Checks that the body ended where it should (after its final `end`).
@@ -151,7 +155,7 @@ impl<'m> FuncValidator<'m> {
         let mut reader = locals.get_binary_reader();
         while !reader.eof() {
             self.offset = offset(reader.original_position());
-            reader.visit_operator(&mut Visit(self))??;
+            reader.visit_operator(&mut Visit(self))?.map_err(|err| *err)?;
         }
         self.finish(offset(reader.original_position()))?;
         reader.finish_expression(&Visit(self))?;

@@ -111,7 +111,7 @@ impl<'m> FuncValidator<'m> {
         let default = self.label(targets.default())?;
         let arity = default.label_types().len();
         for depth in targets.targets() {
-            let label = self.label(depth?)?;
+            let label = self.label(depth.map_err(ValidationError::from)?)?;
             if label.label_types().len() != arity {
                 return Err(self.mismatch());
             }
@@ -344,7 +344,7 @@ impl<'m> FuncValidator<'m> {
         u32::try_from(self.frames.len().saturating_sub(1)).unwrap_or(u32::MAX)
     }
 
-    fn block_sig(&self, ty: BlockType) -> Result<BlockSig<'m>, ValidationError> {
+    fn block_sig(&self, ty: BlockType) -> Check<BlockSig<'m>> {
         Ok(match ty {
             BlockType::Empty => BlockSig::Empty,
             BlockType::Type(ty) => BlockSig::Value(val_type(ty, self.offset)?),
@@ -375,14 +375,14 @@ impl<'m> FuncValidator<'m> {
     }
 
     #[inline]
-    fn local(&self, idx: u32) -> Result<ValType, ValidationError> {
+    fn local(&self, idx: u32) -> Check<ValType> {
         match self.locals.get(idx) {
             Some(ty) => Ok(ty),
             None => Err(self.error(format!("unknown local {idx}"))),
         }
     }
 
-    fn global(&self, idx: u32) -> Result<GlobalType, ValidationError> {
+    fn global(&self, idx: u32) -> Check<GlobalType> {
         match self.module.globals.get(idx as usize) {
             Some(ty) => Ok(*ty),
             None => Err(self.error(format!("unknown global {idx}"))),
@@ -398,7 +398,7 @@ impl<'m> FuncValidator<'m> {
     }
 
     /// Table `idx`'s element type, which must be `expected` when given.
-    fn table(&self, idx: u32, expected: Option<RefType>) -> Result<RefType, ValidationError> {
+    fn table(&self, idx: u32, expected: Option<RefType>) -> Check<RefType> {
         let Some(table) = self.module.tables.get(idx as usize) else {
             return Err(self.error(format!("unknown table {idx}")));
         };
@@ -408,7 +408,7 @@ impl<'m> FuncValidator<'m> {
         Ok(table.element)
     }
 
-    fn elem_segment(&self, idx: u32) -> Result<RefType, ValidationError> {
+    fn elem_segment(&self, idx: u32) -> Check<RefType> {
         match self.module.elems.get(idx as usize) {
             Some(segment) => Ok(segment.ty),
             None => Err(self.error(format!("unknown elem segment {idx}"))),

@@ -9,7 +9,7 @@
 use myrt_parser::ValType;
 
 use super::frames::{BlockSig, Frame, FrameKind};
-use super::{Check, FuncValidator};
+use super::{Check, FuncValidator, RuleError};
 use crate::error::ValidationError;
 
 const TYPE_MISMATCH: &str = "type mismatch";
@@ -18,19 +18,19 @@ impl<'m> FuncValidator<'m> {
     /// The error of the operator being checked.
     #[cold]
     #[inline(never)]
-    pub(super) fn error(&self, message: impl Into<String>) -> ValidationError {
-        ValidationError::new(self.offset, message)
+    pub(super) fn error(&self, message: impl Into<String>) -> RuleError {
+        Box::new(ValidationError::new(self.offset, message))
     }
 
     #[cold]
     #[inline(never)]
-    pub(super) fn mismatch(&self) -> ValidationError {
+    pub(super) fn mismatch(&self) -> RuleError {
         self.error(TYPE_MISMATCH)
     }
 
     #[cold]
     #[inline(never)]
-    fn after_end(&self) -> ValidationError {
+    fn after_end(&self) -> RuleError {
         self.error("operators remaining after end of function")
     }
 
@@ -58,7 +58,7 @@ impl<'m> FuncValidator<'m> {
     }
 
     /// Pops one operand; `None` when it comes from the polymorphic stack.
-    pub(super) fn pop(&mut self) -> Result<Option<ValType>, ValidationError> {
+    pub(super) fn pop(&mut self) -> Check<Option<ValType>> {
         let Some(frame) = self.frames.last() else {
             return Err(self.after_end());
         };
@@ -177,7 +177,7 @@ impl<'m> FuncValidator<'m> {
     }
 
     /// Leaves the innermost frame: its results must be exactly what is left above its base.
-    pub(super) fn pop_frame(&mut self) -> Result<Frame<'m>, ValidationError> {
+    pub(super) fn pop_frame(&mut self) -> Check<Frame<'m>> {
         let Some(&frame) = self.frames.last() else {
             return Err(self.after_end());
         };
@@ -206,7 +206,7 @@ impl<'m> FuncValidator<'m> {
 
     /// The frame `depth` levels out (0 = innermost), the target of a branch.
     #[inline]
-    pub(super) fn label(&self, depth: u32) -> Result<Frame<'m>, ValidationError> {
+    pub(super) fn label(&self, depth: u32) -> Check<Frame<'m>> {
         let frame = (depth as usize)
             .checked_add(1)
             .and_then(|n| self.frames.len().checked_sub(n))

@@ -63,7 +63,7 @@ impl FuncValidator<'_> {
     /// after the proposal wasmparser files it under.
     #[cold]
     #[inline(never)]
-    fn unsupported(&self, proposal: &str, visit: &str) -> crate::ValidationError {
+    fn unsupported(&self, proposal: &str, visit: &str) -> super::RuleError {
         let name = visit.strip_prefix("visit_").unwrap_or(visit);
         self.error(format!(
             "operator {name} ({proposal} proposal) is not supported"
