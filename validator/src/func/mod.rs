@@ -153,9 +153,14 @@ impl<'m> FuncValidator<'m> {
             self.define_locals(at, count, val_type(ty, at)?)?;
         }
         let mut reader = locals.get_binary_reader();
+        let bytes = body.as_bytes();
         while !reader.eof() {
             self.offset = offset(reader.original_position());
-            reader.visit_operator(&mut Visit(self))?.map_err(|err| *err)?;
+            let check = match self.check_frequent(bytes, &mut reader)? {
+                Some(check) => check,
+                None => reader.visit_operator(&mut Visit(self))?,
+            };
+            check.map_err(|err| *err)?;
         }
         self.finish(offset(reader.original_position()))?;
         reader.finish_expression(&Visit(self))?;

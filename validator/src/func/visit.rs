@@ -8,7 +8,9 @@
 //! rule of the same name in `ops.rs` or `numeric.rs`; every other operator is
 //! rejected with its name and proposal.
 
-use myrt_parser::wasmparser::{self as wp, FrameStack, VisitOperator, VisitSimdOperator};
+use myrt_parser::wasmparser::{
+    self as wp, BinaryReader, FrameStack, VisitOperator, VisitSimdOperator,
+};
 
 use super::{Check, FuncValidator};
 
@@ -59,6 +61,48 @@ impl<'a> VisitSimdOperator<'a> for Visit<'_, '_> {
 }
 
 impl FuncValidator<'_> {
+    /// Checks the operator at `reader` if it is one of the most frequent
+    /// ones (locals, constants, calls and branches: three quarters of real
+    /// code), decoding it here rather than through the reader's general
+    /// dispatch. `bytes` is what `reader` reads, so the opcode can be looked
+    /// at before deciding. Immediates are read with the reader's own
+    /// methods, so the bytes accepted and the decoding errors are the
+    /// reader's. `None`, with `reader` untouched, for any other operator,
+    /// and after the final `end`, where the reader reports what remains.
+    #[inline(always)]
+    pub(super) fn check_frequent(
+        &mut self,
+        bytes: &[u8],
+        reader: &mut BinaryReader<'_>,
+    ) -> wp::Result<Option<Check>> {
+        let Some(&opcode) = bytes.get(reader.current_position()) else {
+            return Ok(None);
+        };
+        if self.frames.is_empty() {
+            return Ok(None);
+        }
+        let check = match opcode {
+            0x0b => {
+                reader.read_u8()?;
+                self.visit_end()
+            }
+            0x0c => self.visit_br(index_immediate(reader)?),
+            0x0d => self.visit_br_if(index_immediate(reader)?),
+            0x10 => self.visit_call(index_immediate(reader)?),
+            0x20 => self.visit_local_get(index_immediate(reader)?),
+            0x21 => self.visit_local_set(index_immediate(reader)?),
+            0x22 => self.visit_local_tee(index_immediate(reader)?),
+            0x23 => self.visit_global_get(index_immediate(reader)?),
+            0x24 => self.visit_global_set(index_immediate(reader)?),
+            0x41 => {
+                reader.read_u8()?;
+                self.visit_i32_const(reader.read_var_i32()?)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(check))
+    }
+
     /// The error for an operator outside WebAssembly 2.0 without SIMD, named
     /// after the proposal wasmparser files it under.
     #[cold]
@@ -69,4 +113,11 @@ impl FuncValidator<'_> {
             "operator {name} ({proposal} proposal) is not supported"
         ))
     }
+}
+
+/// Skips an opcode and reads its one immediate, an index.
+#[inline(always)]
+fn index_immediate(reader: &mut BinaryReader<'_>) -> wp::Result<u32> {
+    reader.read_u8()?;
+    reader.read_var_u32()
 }
