@@ -22,7 +22,7 @@ pub use decode::decode_module;
 pub use error::DecodeError;
 pub use module::{
     ConstExpr, ConstOp, DataKind, DataSegment, ElemItems, ElemKind, ElemSegment, Export,
-    ExternKind, FuncBody, Global, Import, ImportKind, Module, Names,
+    ExternKind, FuncBody, FuncNames, Global, Import, ImportKind, Module, Names,
 };
 pub use types::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 pub use wasmparser;
