@@ -152,19 +152,7 @@ impl<'m> FuncValidator<'m> {
             let (count, ty) = locals.read()?;
             self.define_locals(at, count, val_type(ty, at)?)?;
         }
-        let mut reader = locals.get_binary_reader();
-        let bytes = body.as_bytes();
-        while !reader.eof() {
-            self.offset = offset(reader.original_position());
-            let check = match self.check_frequent(bytes, &mut reader)? {
-                Some(check) => check,
-                None => reader.visit_operator(&mut Visit(self))?,
-            };
-            check.map_err(|err| *err)?;
-        }
-        self.finish(offset(reader.original_position()))?;
-        reader.finish_expression(&Visit(self))?;
-        Ok(())
+        self.check_operators(body.as_bytes(), locals.get_binary_reader())
     }
 
     /// The type of local `idx` (parameters first), if it exists.

@@ -3,18 +3,23 @@
 //! (see `visit.rs`); the numeric operators are in `numeric.rs`.
 
 use myrt_parser::ValType::{self, F32, F64, I32, I64};
-use myrt_parser::wasmparser::{self as wp, BlockType, BrTable, HeapType, Ieee32, Ieee64, MemArg};
+use myrt_parser::wasmparser::{
+    self as wp, BinaryReader, BlockType, BrTable, HeapType, Ieee32, Ieee64, MemArg,
+};
 use myrt_parser::{FuncType, GlobalType, RefType};
 
 use super::frames::{BlockSig, FrameKind};
+use super::visit::read_plain_access;
 use super::{Check, FuncValidator};
 use crate::error::ValidationError;
 use crate::types::{heap_type, val_type};
 
 /// Each row defines the rule of the listed memory accesses: a load pops an
-/// address and pushes a value of the row's type, a store pops both.
+/// address and pushes a value of the row's type, a store pops both. Each
+/// access has its one-byte opcode (spec 5.4.6) and its natural alignment
+/// (log2 of its width), which the `align` immediate must not exceed.
 macro_rules! memory_rules {
-    ($( $access:ident $ty:ident { $($visit:ident)* } )*) => {
+    ($( $access:ident $ty:ident { $($opcode:literal $visit:ident align $natural:literal)* } )*) => {
         impl FuncValidator<'_> {
             $($(
                 #[inline]
@@ -22,24 +27,66 @@ macro_rules! memory_rules {
                     self.$access(&memarg, $ty)
                 }
             )*)*
+
+            /// Reads (see [`read_plain_access`]) and checks the load or
+            /// store with opcode `opcode`; `None`, with `reader` untouched,
+            /// if `opcode` is not one.
+            #[inline(always)]
+            pub(super) fn check_plain_access(
+                &mut self,
+                opcode: u8,
+                reader: &mut BinaryReader<'_>,
+            ) -> Option<wp::Result<Check>> {
+                Some(match opcode {
+                    $($( $opcode => read_plain_access(reader, $natural)
+                        .map(|memarg| self.$access(&memarg, $ty)), )*)*
+                    _ => return None,
+                })
+            }
         }
     };
 }
 
 memory_rules! {
     load I32 {
-        visit_i32_load visit_i32_load8_s visit_i32_load8_u visit_i32_load16_s visit_i32_load16_u
+        0x28 visit_i32_load align 2
+        0x2c visit_i32_load8_s align 0
+        0x2d visit_i32_load8_u align 0
+        0x2e visit_i32_load16_s align 1
+        0x2f visit_i32_load16_u align 1
     }
     load I64 {
-        visit_i64_load visit_i64_load8_s visit_i64_load8_u visit_i64_load16_s visit_i64_load16_u
-        visit_i64_load32_s visit_i64_load32_u
+        0x29 visit_i64_load align 3
+        0x30 visit_i64_load8_s align 0
+        0x31 visit_i64_load8_u align 0
+        0x32 visit_i64_load16_s align 1
+        0x33 visit_i64_load16_u align 1
+        0x34 visit_i64_load32_s align 2
+        0x35 visit_i64_load32_u align 2
     }
-    load F32 { visit_f32_load }
-    load F64 { visit_f64_load }
-    store I32 { visit_i32_store visit_i32_store8 visit_i32_store16 }
-    store I64 { visit_i64_store visit_i64_store8 visit_i64_store16 visit_i64_store32 }
-    store F32 { visit_f32_store }
-    store F64 { visit_f64_store }
+    load F32 {
+        0x2a visit_f32_load align 2
+    }
+    load F64 {
+        0x2b visit_f64_load align 3
+    }
+    store I32 {
+        0x36 visit_i32_store align 2
+        0x3a visit_i32_store8 align 0
+        0x3b visit_i32_store16 align 1
+    }
+    store I64 {
+        0x37 visit_i64_store align 3
+        0x3c visit_i64_store8 align 0
+        0x3d visit_i64_store16 align 1
+        0x3e visit_i64_store32 align 2
+    }
+    store F32 {
+        0x38 visit_f32_store align 2
+    }
+    store F64 {
+        0x39 visit_f64_store align 3
+    }
 }
 
 impl<'m> FuncValidator<'m> {

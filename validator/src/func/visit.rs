@@ -9,10 +9,11 @@
 //! rejected with its name and proposal.
 
 use myrt_parser::wasmparser::{
-    self as wp, BinaryReader, FrameStack, VisitOperator, VisitSimdOperator,
+    self as wp, BinaryReader, FrameStack, MemArg, VisitOperator, VisitSimdOperator,
 };
 
-use super::{Check, FuncValidator};
+use super::{Check, FuncValidator, offset};
+use crate::ValidationError;
 
 pub(super) struct Visit<'v, 'm>(pub(super) &'v mut FuncValidator<'m>);
 
@@ -61,21 +62,46 @@ impl<'a> VisitSimdOperator<'a> for Visit<'_, '_> {
 }
 
 impl FuncValidator<'_> {
-    /// Checks the operator at `reader` if it is one of the most frequent
-    /// ones (locals, constants, calls and branches: three quarters of real
-    /// code), decoding it here rather than through the reader's general
-    /// dispatch. `bytes` is what `reader` reads, so the opcode can be looked
-    /// at before deciding. Immediates are read with the reader's own
-    /// methods, so the bytes accepted and the decoding errors are the
-    /// reader's. `None`, with `reader` untouched, for any other operator,
-    /// and after the final `end`, where the reader reports what remains.
+    /// Checks the operators of a body: `reader` is positioned after its
+    /// locals, and `bytes` is what it reads (the whole body).
+    pub(super) fn check_operators(
+        &mut self,
+        bytes: &[u8],
+        mut reader: BinaryReader<'_>,
+    ) -> Result<(), ValidationError> {
+        let features = reader.features();
+        let plain_memargs = !features.multi_memory() && !features.memory64();
+        while !reader.eof() {
+            self.offset = offset(reader.original_position());
+            let check = match self.check_frequent(bytes, &mut reader, plain_memargs)? {
+                Some(check) => check,
+                None => reader.visit_operator(&mut Visit(self))?,
+            };
+            check.map_err(|err| *err)?;
+        }
+        self.finish(offset(reader.original_position()))?;
+        reader.finish_expression(&Visit(self))?;
+        Ok(())
+    }
+
+    /// Checks the operator at `reader` if it is one of the frequent ones
+    /// (locals, constants, calls, branches, numeric operators, memory
+    /// accesses: nine in ten operators of real code), decoding it here
+    /// rather than through the reader's general dispatch. The opcode is
+    /// looked at in `bytes` before deciding, and immediates are read with
+    /// the reader's own methods, so the bytes accepted and the decoding
+    /// errors are the reader's. `None`, with `reader` untouched, for any
+    /// other operator, and after the final `end`, where the reader reports
+    /// what remains.
     #[inline(always)]
-    pub(super) fn check_frequent(
+    fn check_frequent(
         &mut self,
         bytes: &[u8],
         reader: &mut BinaryReader<'_>,
+        plain_memargs: bool,
     ) -> wp::Result<Option<Check>> {
-        let Some(&opcode) = bytes.get(reader.current_position()) else {
+        let at = reader.current_position();
+        let Some(&opcode) = bytes.get(at) else {
             return Ok(None);
         };
         if self.frames.is_empty() {
@@ -98,7 +124,19 @@ impl FuncValidator<'_> {
                 reader.read_u8()?;
                 self.visit_i32_const(reader.read_var_i32()?)
             }
-            _ => return Ok(None),
+            0x28..=0x3e if plain_memargs && bytes.get(at + 1).is_some_and(|&flags| flags < 32) => {
+                match self.check_plain_access(opcode, reader) {
+                    Some(check) => check?,
+                    None => return Ok(None),
+                }
+            }
+            _ => match self.check_numeric(opcode) {
+                Some(check) => {
+                    reader.read_u8()?;
+                    check
+                }
+                None => return Ok(None),
+            },
         };
         Ok(Some(check))
     }
@@ -120,4 +158,20 @@ impl FuncValidator<'_> {
 fn index_immediate(reader: &mut BinaryReader<'_>) -> wp::Result<u32> {
     reader.read_u8()?;
     reader.read_var_u32()
+}
+
+/// Reads a load or store whose memarg is plain: WebAssembly 2.0's encoding
+/// (no memory index, a 32-bit offset) with an `align` of one byte below 32,
+/// which the caller has checked, so the reader would accept it as it is.
+#[inline(always)]
+pub(super) fn read_plain_access(reader: &mut BinaryReader<'_>, natural: u8) -> wp::Result<MemArg> {
+    reader.read_u8()?;
+    let align = reader.read_u8()?;
+    let offset = reader.read_var_u32()?;
+    Ok(MemArg {
+        align,
+        max_align: natural,
+        offset: u64::from(offset),
+        memory: 0,
+    })
 }
