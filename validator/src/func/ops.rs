@@ -121,6 +121,17 @@ impl<'m> FuncValidator<'m> {
     }
 
     pub(super) fn visit_end(&mut self) -> Check {
+        if let Some(frame) = self.frames.last()
+            && frame.kind != FrameKind::If
+        {
+            let results = frame.sig.results();
+            if self.operands.len() == frame.height + results.len() && self.top_is(results) {
+                // Popping the results and pushing them back for the
+                // enclosing code would leave the operands as they are.
+                self.frames.pop();
+                return Ok(());
+            }
+        }
         let frame = self.pop_frame()?;
         // An `if` without `else` has an empty else branch, which passes
         // its params through as its results.

@@ -93,6 +93,10 @@ impl<'m> FuncValidator<'m> {
     /// Pops `types` (the last one first).
     #[inline]
     pub(super) fn pop_types(&mut self, types: &[ValType]) -> Check {
+        if self.top_is(types) {
+            self.operands.truncate(self.operands.len() - types.len());
+            return Ok(());
+        }
         for &ty in types.iter().rev() {
             self.pop_expect(ty)?;
         }
