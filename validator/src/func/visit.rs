@@ -9,7 +9,7 @@
 //! rejected with its name and proposal.
 
 use myrt_parser::wasmparser::{
-    self as wp, BinaryReader, FrameStack, MemArg, VisitOperator, VisitSimdOperator,
+    self as wp, BinaryReader, BlockType, FrameStack, MemArg, VisitOperator, VisitSimdOperator,
 };
 
 use super::{Check, FuncValidator, offset};
@@ -85,8 +85,8 @@ impl FuncValidator<'_> {
     }
 
     /// Checks the operator at `reader` if it is one of the frequent ones
-    /// (locals, constants, calls, branches, numeric operators, memory
-    /// accesses: nine in ten operators of real code), decoding it here
+    /// (locals, constants, calls, blocks and branches, numeric operators,
+    /// memory accesses: nearly all operators of real code), decoding it here
     /// rather than through the reader's general dispatch. The opcode is
     /// looked at in `bytes` before deciding, and immediates are read with
     /// the reader's own methods, so the bytes accepted and the decoding
@@ -108,9 +108,28 @@ impl FuncValidator<'_> {
             return Ok(None);
         }
         let check = match opcode {
-            0x0b => {
+            0x00 | 0x01 | 0x0b | 0x0f | 0x1a | 0x1b => {
                 reader.read_u8()?;
-                self.visit_end()
+                match opcode {
+                    0x00 => self.visit_unreachable(),
+                    0x01 => self.visit_nop(),
+                    0x0b => self.visit_end(),
+                    0x0f => self.visit_return(),
+                    0x1a => self.visit_drop(),
+                    _ => self.visit_select(),
+                }
+            }
+            0x02..=0x04 => {
+                let Some(blockty) = bytes.get(at + 1).copied().and_then(plain_block_type) else {
+                    return Ok(None);
+                };
+                reader.read_u8()?;
+                reader.read_u8()?;
+                match opcode {
+                    0x02 => self.visit_block(blockty),
+                    0x03 => self.visit_loop(blockty),
+                    _ => self.visit_if(blockty),
+                }
             }
             0x0c => self.visit_br(index_immediate(reader)?),
             0x0d => self.visit_br_if(index_immediate(reader)?),
@@ -173,5 +192,19 @@ pub(super) fn read_plain_access(reader: &mut BinaryReader<'_>, natural: u8) -> w
         max_align: natural,
         offset: u64::from(offset),
         memory: 0,
+    })
+}
+
+/// The block types of one byte that are not a type index (spec 5.4.1:
+/// empty, or a number type); `None` for anything else, which the reader
+/// decodes.
+fn plain_block_type(byte: u8) -> Option<BlockType> {
+    Some(match byte {
+        0x40 => BlockType::Empty,
+        0x7f => BlockType::Type(wp::ValType::I32),
+        0x7e => BlockType::Type(wp::ValType::I64),
+        0x7d => BlockType::Type(wp::ValType::F32),
+        0x7c => BlockType::Type(wp::ValType::F64),
+        _ => return None,
     })
 }
