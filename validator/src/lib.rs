@@ -15,7 +15,10 @@
 //! func.finish(end_offset)
 //! ```
 //!
-//! [`ModuleValidator::validate_body`] does the same without translating.
+//! [`ModuleValidator::validate_body`] does the same without translating,
+//! reading operators straight from their encoding (no `Operator` values),
+//! and [`ModuleValidator::validate_bodies`] checks every body of a module
+//! with one reused validator.
 
 use myrt_parser::Module;
 
