@@ -274,7 +274,10 @@ fn both_operator_drivers_agree_on_the_2_0_spec_suite() {
             ));
         }
     }
-    println!("compared {compared} decoded modules, {} disagreements", disagreements.len());
+    println!(
+        "compared {compared} decoded modules, {} disagreements",
+        disagreements.len()
+    );
     for line in &disagreements {
         println!("  {line}");
     }
