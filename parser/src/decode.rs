@@ -186,10 +186,10 @@ impl Decoder<'_> {
                     let range = end - data.data.len()..end;
                     m.datas.push(DataSegment { kind, range });
                 }
-                if let Some(count) = m.data_count {
-                    if count as usize != m.datas.len() {
-                        return Err(DecodeError::new(0, "data count and data section have inconsistent lengths"));
-                    }
+                if let Some(count) = m.data_count
+                    && count as usize != m.datas.len()
+                {
+                    return Err(DecodeError::new(0, "data count and data section have inconsistent lengths"));
                 }
             }
             Payload::CodeSectionStart { count, range, .. } => self.code_count = Some((count, offset(range.start))),
@@ -219,10 +219,10 @@ impl Decoder<'_> {
         if defined_funcs != code_count as usize || m.bodies.len() != code_count as usize {
             return Err(DecodeError::new(at, "function and code section have inconsistent lengths"));
         }
-        if let Some(count) = m.data_count {
-            if count as usize != m.datas.len() {
-                return Err(DecodeError::new(m.bytes.len(), "data count and data section have inconsistent lengths"));
-            }
+        if let Some(count) = m.data_count
+            && count as usize != m.datas.len()
+        {
+            return Err(DecodeError::new(m.bytes.len(), "data count and data section have inconsistent lengths"));
         }
         Ok(())
     }
