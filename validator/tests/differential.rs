@@ -112,6 +112,19 @@ fn collect_cases(file: &str, contents: &str, cases: &mut Vec<Case>) {
     }
 }
 
+/// Prints `summary` and each failure, then fails the test if there is one.
+fn report(summary: String, failures: &[String], what: &str) {
+    println!("{summary}");
+    for line in failures {
+        println!("  {line}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} {what} (run with --nocapture)",
+        failures.len()
+    );
+}
+
 fn spec_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for file in spec(SpecVersion::V2) {
@@ -149,18 +162,14 @@ fn verdicts_agree_with_wasmparser_on_the_2_0_spec_suite() {
         }
     }
 
-    println!(
-        "compared {} modules: {valid} valid and {rejected} rejected by both",
-        cases.len()
-    );
-    println!("{} disagreements", disagreements.len());
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements with wasmparser (run with --nocapture)",
-        disagreements.len()
+    report(
+        format!(
+            "compared {} modules: {valid} valid and {rejected} rejected by both\n{} disagreements",
+            cases.len(),
+            disagreements.len()
+        ),
+        &disagreements,
+        "disagreements with wasmparser",
     );
     let stale: Vec<_> = KNOWN_PARSER_GAPS
         .iter()
@@ -190,17 +199,13 @@ fn invalid_modules_get_the_spec_message() {
             )),
         }
     }
-    println!(
-        "{checked} assert_invalid modules, {} with another message",
-        wrong.len()
-    );
-    for line in &wrong {
-        println!("  {line}");
-    }
-    assert!(
-        wrong.is_empty(),
-        "{} messages differ from the spec's (run with --nocapture)",
-        wrong.len()
+    report(
+        format!(
+            "{checked} assert_invalid modules, {} with another message",
+            wrong.len()
+        ),
+        &wrong,
+        "messages differ from the spec's",
     );
 }
 
@@ -274,16 +279,12 @@ fn both_operator_drivers_agree_on_the_2_0_spec_suite() {
             ));
         }
     }
-    println!(
-        "compared {compared} decoded modules, {} disagreements",
-        disagreements.len()
-    );
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements between the two drivers (run with --nocapture)",
-        disagreements.len()
+    report(
+        format!(
+            "compared {compared} decoded modules, {} disagreements",
+            disagreements.len()
+        ),
+        &disagreements,
+        "disagreements between the two drivers",
     );
 }
