@@ -29,16 +29,17 @@ macro_rules! memory_rules {
             )*)*
 
             /// Reads (see [`read_plain_access`]) and checks the load or
-            /// store with opcode `opcode`; `None`, with `reader` untouched,
-            /// if `opcode` is not one.
+            /// store with opcode `opcode` (`bytes` is what `reader` reads);
+            /// `None`, with `reader` untouched, if `opcode` is not one.
             #[inline(always)]
             pub(super) fn check_plain_access(
                 &mut self,
                 opcode: u8,
+                bytes: &[u8],
                 reader: &mut BinaryReader<'_>,
             ) -> Option<wp::Result<Check>> {
                 Some(match opcode {
-                    $($( $opcode => read_plain_access(reader, $natural)
+                    $($( $opcode => read_plain_access(bytes, reader, $natural)
                         .map(|memarg| self.$access(&memarg, $ty)), )*)*
                     _ => return None,
                 })

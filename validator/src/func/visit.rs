@@ -144,7 +144,7 @@ impl FuncValidator<'_> {
                 self.visit_i32_const(reader.read_var_i32()?)
             }
             0x28..=0x3e if plain_memargs && bytes.get(at + 1).is_some_and(|&flags| flags < 32) => {
-                match self.check_plain_access(opcode, reader) {
+                match self.check_plain_access(opcode, bytes, reader) {
                     Some(check) => check?,
                     None => return Ok(None),
                 }
@@ -182,11 +182,24 @@ fn index_immediate(reader: &mut BinaryReader<'_>) -> wp::Result<u32> {
 /// Reads a load or store whose memarg is plain: WebAssembly 2.0's encoding
 /// (no memory index, a 32-bit offset) with an `align` of one byte below 32,
 /// which the caller has checked, so the reader would accept it as it is.
+/// `bytes` is what `reader` reads: an offset of one byte is taken from it,
+/// a longer one is read by the reader.
 #[inline(always)]
-pub(super) fn read_plain_access(reader: &mut BinaryReader<'_>, natural: u8) -> wp::Result<MemArg> {
+pub(super) fn read_plain_access(
+    bytes: &[u8],
+    reader: &mut BinaryReader<'_>,
+    natural: u8,
+) -> wp::Result<MemArg> {
+    let short_offset = bytes
+        .get(reader.current_position() + 2)
+        .is_some_and(|&byte| byte < 0x80);
     reader.read_u8()?;
     let align = reader.read_u8()?;
-    let offset = reader.read_var_u32()?;
+    let offset = if short_offset {
+        u32::from(reader.read_u8()?)
+    } else {
+        reader.read_var_u32()?
+    };
     Ok(MemArg {
         align,
         max_align: natural,
