@@ -28,7 +28,8 @@ impl Module {
     /// Decodes and validates a binary module. Every function body is validated
     /// here; translation to bytecode waits until a function is first called.
     pub fn new(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
-        let parsed = myrt_parser::decode_module(wasm.to_vec())?;
+        // Straight into the shared allocation the module keeps (a Vec would be copied again).
+        let parsed = myrt_parser::decode_module(Arc::<[u8]>::from(wasm))?;
         let validator = ModuleValidator::new(&parsed)?;
         let code = (0..parsed.bodies.len()).map(|_| OnceLock::new()).collect();
         let inner = ModuleInner {
@@ -37,14 +38,11 @@ impl Module {
             validator,
             code,
         };
-        let defined_funcs = inner.parsed.num_imported_funcs..inner.parsed.funcs.len() as u32;
         if engine.config().lazy_translation {
-            for func_idx in defined_funcs {
-                inner.validator.validate_body(&inner.parsed, func_idx)?;
-            }
+            inner.validator.validate_bodies(&inner.parsed)?;
         } else {
             // Translation drives the validator, so this validates as well.
-            for func_idx in defined_funcs {
+            for func_idx in inner.parsed.num_imported_funcs..inner.parsed.funcs.len() as u32 {
                 engine::compiled(&inner, func_idx)?;
             }
         }

@@ -1,6 +1,7 @@
 //! Turns a binary into a [`Module`]: every section but function bodies is
 //! decoded eagerly; bodies are recorded as byte ranges.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use wasmparser::{self as wp, Parser, Payload};
@@ -185,10 +186,10 @@ impl Decoder<'_> {
                     let range = end - data.data.len()..end;
                     m.datas.push(DataSegment { kind, range });
                 }
-                if let Some(count) = m.data_count {
-                    if count as usize != m.datas.len() {
-                        return Err(DecodeError::new(0, "data count and data section have inconsistent lengths"));
-                    }
+                if let Some(count) = m.data_count
+                    && count as usize != m.datas.len()
+                {
+                    return Err(DecodeError::new(0, "data count and data section have inconsistent lengths"));
                 }
             }
             Payload::CodeSectionStart { count, range, .. } => self.code_count = Some((count, offset(range.start))),
@@ -199,7 +200,7 @@ impl Decoder<'_> {
             Payload::CustomSection(section) => {
                 if let wp::KnownCustom::Name(reader) = section.as_known() {
                     // The name section is informative only: a malformed one is ignored, as the spec asks.
-                    let _ = read_names(reader, &mut m.names);
+                    let _ = read_names(reader, &m.bytes, &mut m.names);
                 }
             }
             Payload::End(_) => {}
@@ -218,29 +219,46 @@ impl Decoder<'_> {
         if defined_funcs != code_count as usize || m.bodies.len() != code_count as usize {
             return Err(DecodeError::new(at, "function and code section have inconsistent lengths"));
         }
-        if let Some(count) = m.data_count {
-            if count as usize != m.datas.len() {
-                return Err(DecodeError::new(m.bytes.len(), "data count and data section have inconsistent lengths"));
-            }
+        if let Some(count) = m.data_count
+            && count as usize != m.datas.len()
+        {
+            return Err(DecodeError::new(m.bytes.len(), "data count and data section have inconsistent lengths"));
         }
         Ok(())
     }
 }
 
-fn read_names(reader: wp::NameSectionReader<'_>, names: &mut Names) -> Result<(), DecodeError> {
+/// Reads the module name; the function name map is only located here, and
+/// decoded by [`func_names`] when a name is first asked for.
+fn read_names(reader: wp::NameSectionReader<'_>, bytes: &Arc<[u8]>, names: &mut Names) -> Result<(), DecodeError> {
     for name in reader {
         match name? {
             wp::Name::Module { name, .. } => names.module = Some(name.to_owned()),
             wp::Name::Function(map) => {
-                for naming in map {
-                    let naming = naming?;
-                    names.funcs.insert(naming.index, naming.name.to_owned());
-                }
+                let range = map.range();
+                names.funcs = FuncNames::new(bytes.clone(), offset(range.start)..offset(range.end));
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The function name map at `range` of `bytes`: the names up to the first
+/// malformed entry, if any (names are informative only).
+pub(crate) fn func_names(bytes: &[u8], range: std::ops::Range<usize>) -> HashMap<u32, String> {
+    let mut names = HashMap::new();
+    let Some(map) = bytes.get(range.clone()) else {
+        return names;
+    };
+    let reader = wp::BinaryReader::new_features(map, range.start as u64, wp::WasmFeatures::WASM2);
+    let Ok(map) = wp::NameMap::new(reader) else {
+        return names;
+    };
+    for naming in map.into_iter().map_while(Result::ok) {
+        names.insert(naming.index, naming.name.to_owned());
+    }
+    names
 }
 
 pub(crate) fn val_type(ty: wp::ValType, at: usize) -> Result<ValType, DecodeError> {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::types::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 
@@ -185,7 +185,31 @@ pub enum DataKind {
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     pub module: Option<String>,
-    pub funcs: HashMap<u32, String>,
+    pub funcs: FuncNames,
+}
+
+/// The function names of the `name` section, decoded on first use: only
+/// backtraces need them, and a large module names thousands of functions.
+#[derive(Debug, Clone, Default)]
+pub struct FuncNames {
+    /// The module binary and where the function name map lies in it.
+    map: Option<(Arc<[u8]>, Range<usize>)>,
+    decoded: OnceLock<HashMap<u32, String>>,
+}
+
+impl FuncNames {
+    pub(crate) fn new(bytes: Arc<[u8]>, map: Range<usize>) -> Self {
+        FuncNames { map: Some((bytes, map)), decoded: OnceLock::new() }
+    }
+
+    /// The name of function `func_idx`, if the section gives one.
+    pub fn get(&self, func_idx: &u32) -> Option<&String> {
+        let names = self.decoded.get_or_init(|| match &self.map {
+            Some((bytes, map)) => crate::decode::func_names(bytes, map.clone()),
+            None => HashMap::new(),
+        });
+        names.get(func_idx)
+    }
 }
 
 impl ValType {

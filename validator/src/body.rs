@@ -1,16 +1,11 @@
-//! Validation of a function body on its own: decodes its locals and
-//! operators and drives a [`FuncValidator`] over them.
+//! The bytes of a function body, read with the encoding rules of
+//! WebAssembly 2.0, and their validation on their own.
 
 use myrt_parser::Module;
-use myrt_parser::wasmparser::{BinaryReader, FunctionBody, OperatorsReader, WasmFeatures};
+use myrt_parser::wasmparser::{BinaryReader, FunctionBody, WasmFeatures};
 
 use crate::error::{ValidationError, invalid};
 use crate::func::FuncValidator;
-use crate::types::val_type;
-
-fn offset(pos: u64) -> usize {
-    usize::try_from(pos).unwrap_or(usize::MAX)
-}
 
 /// The proposals whose *encodings* bodies may use: later proposals give
 /// meaning to bytes that 2.0 requires to be zero or short (the memory index
@@ -32,27 +27,14 @@ pub fn function_body(module: &Module, func_idx: u32) -> Option<FunctionBody<'_>>
     )))
 }
 
+/// Validates the body of `func_idx` with `validator`, set up for that function.
 pub(crate) fn validate_body(
-    mut validator: FuncValidator<'_>,
+    validator: &mut FuncValidator<'_>,
     module: &Module,
     func_idx: u32,
 ) -> Result<(), ValidationError> {
     let Some(body) = function_body(module, func_idx) else {
         return invalid(0, format!("function {func_idx} has no body"));
     };
-    let mut locals = body.get_locals_reader()?;
-    for _ in 0..locals.get_count() {
-        let at = offset(locals.original_position());
-        let (count, ty) = locals.read()?;
-        validator.define_locals(at, count, val_type(ty, at)?)?;
-    }
-    let mut operators = OperatorsReader::new(locals.get_binary_reader());
-    while !operators.eof() {
-        let (op, at) = operators.read_with_offset()?;
-        validator.op(offset(at), &op)?;
-    }
-    let end = offset(operators.original_position());
-    validator.finish(end)?;
-    operators.finish()?;
-    Ok(())
+    validator.validate_body(&body)
 }

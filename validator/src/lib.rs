@@ -15,7 +15,10 @@
 //! func.finish(end_offset)
 //! ```
 //!
-//! [`ModuleValidator::validate_body`] does the same without translating.
+//! [`ModuleValidator::validate_body`] does the same without translating,
+//! reading operators straight from their encoding (no `Operator` values),
+//! and [`ModuleValidator::validate_bodies`] checks every body of a module
+//! with one reused validator.
 
 use myrt_parser::Module;
 
@@ -55,16 +58,31 @@ impl ModuleValidator {
     /// Validates the body of defined function `func_idx` by itself
     /// (reads its locals and operators and drives a [`FuncValidator`]).
     pub fn validate_body(&self, module: &Module, func_idx: u32) -> Result<(), ValidationError> {
-        body::validate_body(self.func_validator(module, func_idx), module, func_idx)
+        body::validate_body(&mut self.func_validator(module, func_idx), module, func_idx)
+    }
+
+    /// Validates the body of every defined function, in order, stopping at
+    /// the first error. One [`FuncValidator`] checks them all, so its stacks
+    /// are allocated once per module rather than once per body.
+    pub fn validate_bodies(&self, module: &Module) -> Result<(), ValidationError> {
+        let mut defined = module.num_imported_funcs..module.funcs.len() as u32;
+        let Some(first) = defined.next() else {
+            return Ok(());
+        };
+        let mut validator = self.func_validator(module, first);
+        body::validate_body(&mut validator, module, first)?;
+        for func_idx in defined {
+            validator.reset(func_idx);
+            body::validate_body(&mut validator, module, func_idx)?;
+        }
+        Ok(())
     }
 
     /// Validates the module and every function body: the eager path, for
     /// tools and tests that want a single verdict.
     pub fn validate_all(module: &Module) -> Result<Self, ValidationError> {
         let validator = ModuleValidator::new(module)?;
-        for func_idx in module.num_imported_funcs..module.funcs.len() as u32 {
-            validator.validate_body(module, func_idx)?;
-        }
+        validator.validate_bodies(module)?;
         Ok(validator)
     }
 }

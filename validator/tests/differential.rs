@@ -112,6 +112,19 @@ fn collect_cases(file: &str, contents: &str, cases: &mut Vec<Case>) {
     }
 }
 
+/// Prints `summary` and each failure, then fails the test if there is one.
+fn report(summary: String, failures: &[String], what: &str) {
+    println!("{summary}");
+    for line in failures {
+        println!("  {line}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} {what} (run with --nocapture)",
+        failures.len()
+    );
+}
+
 fn spec_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for file in spec(SpecVersion::V2) {
@@ -149,18 +162,14 @@ fn verdicts_agree_with_wasmparser_on_the_2_0_spec_suite() {
         }
     }
 
-    println!(
-        "compared {} modules: {valid} valid and {rejected} rejected by both",
-        cases.len()
-    );
-    println!("{} disagreements", disagreements.len());
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements with wasmparser (run with --nocapture)",
-        disagreements.len()
+    report(
+        format!(
+            "compared {} modules: {valid} valid and {rejected} rejected by both\n{} disagreements",
+            cases.len(),
+            disagreements.len()
+        ),
+        &disagreements,
+        "disagreements with wasmparser",
     );
     let stale: Vec<_> = KNOWN_PARSER_GAPS
         .iter()
@@ -190,16 +199,92 @@ fn invalid_modules_get_the_spec_message() {
             )),
         }
     }
-    println!(
-        "{checked} assert_invalid modules, {} with another message",
-        wrong.len()
+    report(
+        format!(
+            "{checked} assert_invalid modules, {} with another message",
+            wrong.len()
+        ),
+        &wrong,
+        "messages differ from the spec's",
     );
-    for line in &wrong {
-        println!("  {line}");
+}
+
+/// Validation the translator's way: each operator decoded into an
+/// `Operator` and passed to `FuncValidator::op`, beside the operator loop of
+/// `validate_all` that decodes frequent operators itself.
+fn ours_operator_by_operator(
+    module: &myrt_parser::Module,
+) -> Result<(), myrt_validator::ValidationError> {
+    use myrt_parser::wasmparser::OperatorsReader;
+    use myrt_validator::ValidationError;
+    let validator = ModuleValidator::new(module)?;
+    for func_idx in module.num_imported_funcs..module.funcs.len() as u32 {
+        let body = myrt_validator::function_body(module, func_idx)
+            .ok_or_else(|| ValidationError::new(0, "no body"))?;
+        let mut func = validator.func_validator(module, func_idx);
+        let mut locals = body.get_locals_reader()?;
+        for _ in 0..locals.get_count() {
+            let at = locals.original_position() as usize;
+            let (count, ty) = locals.read()?;
+            let ty = match ty {
+                wasmparser::ValType::I32 => myrt_parser::ValType::I32,
+                wasmparser::ValType::I64 => myrt_parser::ValType::I64,
+                wasmparser::ValType::F32 => myrt_parser::ValType::F32,
+                wasmparser::ValType::F64 => myrt_parser::ValType::F64,
+                wasmparser::ValType::V128 => myrt_parser::ValType::V128,
+                wasmparser::ValType::Ref(r) if r == wasmparser::RefType::FUNCREF => {
+                    myrt_parser::ValType::FUNCREF
+                }
+                wasmparser::ValType::Ref(r) if r == wasmparser::RefType::EXTERNREF => {
+                    myrt_parser::ValType::EXTERNREF
+                }
+                wasmparser::ValType::Ref(r) => {
+                    return Err(ValidationError::new(
+                        at,
+                        format!("reference type {r} is not supported (only funcref and externref)"),
+                    ));
+                }
+            };
+            func.define_locals(at, count, ty)?;
+        }
+        let mut operators = OperatorsReader::new(locals.get_binary_reader());
+        while !operators.eof() {
+            let (op, at) = operators.read_with_offset()?;
+            func.op(at as usize, &op)?;
+        }
+        func.finish(operators.original_position() as usize)?;
+        operators.finish()?;
     }
-    assert!(
-        wrong.is_empty(),
-        "{} messages differ from the spec's (run with --nocapture)",
-        wrong.len()
+    Ok(())
+}
+
+/// The operator loop's own decoding of frequent operators and wasmparser's
+/// dispatch to `FuncValidator::op` reach the same verdict, with the same
+/// message at the same offset, on every module of the suite.
+#[test]
+fn both_operator_drivers_agree_on_the_2_0_spec_suite() {
+    let mut compared = 0;
+    let mut disagreements = Vec::new();
+    for case in spec_cases() {
+        let Ok(module) = myrt_parser::decode_module(case.bytes.clone()) else {
+            continue;
+        };
+        compared += 1;
+        let eager = ModuleValidator::validate_all(&module).map(|_| ());
+        let by_operator = ours_operator_by_operator(&module);
+        if eager != by_operator {
+            disagreements.push(format!(
+                "{}:{}: validate_all {eager:?}, operator by operator {by_operator:?}",
+                case.file, case.line
+            ));
+        }
+    }
+    report(
+        format!(
+            "compared {compared} decoded modules, {} disagreements",
+            disagreements.len()
+        ),
+        &disagreements,
+        "disagreements between the two drivers",
     );
 }

@@ -1,68 +1,104 @@
 //! Validation of one function body, operator by operator: the algorithm of
 //! the spec appendix, with an operand stack whose entries may be unknown
 //! (the polymorphic stack of dead code) and a stack of control frames.
+//!
+//! Two drivers share the rules: [`FuncValidator::op`] checks an `Operator`
+//! the caller decoded (the translator, which needs the operator itself), and
+//! [`FuncValidator::validate_body`] lets wasmparser's reader call the rules
+//! directly from the encoding (`visit.rs`), the fast path of `Module::new`.
 
 mod frames;
 mod locals;
 mod numeric;
 mod ops;
 mod stack;
-mod unsupported;
+mod visit;
 
-use myrt_parser::{FuncType, Module, ValType};
+use myrt_parser::wasmparser::{FunctionBody, Operator, VisitOperator};
+use myrt_parser::{Module, ValType};
 
 use crate::error::{ValidationError, invalid};
 use crate::module::ModuleFacts;
-use crate::types::check_supported;
+use crate::types::{check_supported, val_type};
 use frames::{BlockSig, Frame, FrameKind};
 use locals::Locals;
+use visit::Visit;
+
+/// The error of a typing rule, boxed so that a rule's result, almost
+/// always success, is one register wide.
+type RuleError = Box<ValidationError>;
+
+/// What the typing rules return.
+type Check<T = ()> = Result<T, RuleError>;
+
+fn offset(pos: u64) -> usize {
+    usize::try_from(pos).unwrap_or(usize::MAX)
+}
 
 /// Validates one function body, operator by operator.
-pub struct FuncValidator<'a> {
-    module: &'a Module,
-    facts: &'a ModuleFacts,
+pub struct FuncValidator<'m> {
+    module: &'m Module,
+    facts: &'m ModuleFacts,
     locals: Locals,
     /// `None` is an operand of unknown type, popped from the polymorphic
     /// stack of unreachable code.
     operands: Vec<Option<ValType>>,
     /// Innermost frame last; empty once the function's final `end` is seen.
-    frames: Vec<Frame>,
+    frames: Vec<Frame<'m>>,
+    /// Offset of the operator being checked, for its errors.
+    offset: usize,
     /// A bad function index passed to the constructor, which cannot fail:
     /// reported by the first call that can.
     setup_error: Option<ValidationError>,
 }
 
-impl<'a> FuncValidator<'a> {
-    pub(crate) fn new(module: &'a Module, facts: &'a ModuleFacts, func_idx: u32) -> Self {
+impl<'m> FuncValidator<'m> {
+    pub(crate) fn new(module: &'m Module, facts: &'m ModuleFacts, func_idx: u32) -> Self {
         let mut validator = FuncValidator {
             module,
             facts,
             locals: Locals::default(),
             operands: Vec::new(),
             frames: Vec::new(),
+            offset: 0,
             setup_error: None,
         };
-        let ty = match (module.func_type(func_idx), module.body(func_idx)) {
-            (Some(ty), Some(_)) => ty.clone(),
+        validator.reset(func_idx);
+        validator
+    }
+
+    /// Starts over with the body of `func_idx`, keeping the allocations of
+    /// the previous one: validating a module's bodies in a row allocates
+    /// only for the largest.
+    pub(crate) fn reset(&mut self, func_idx: u32) {
+        self.locals.clear();
+        self.operands.clear();
+        self.frames.clear();
+        self.offset = 0;
+        self.setup_error = None;
+        let module = self.module;
+        let sig = match (module.func_type(func_idx), module.body(func_idx)) {
+            (Some(ty), Some(_)) => {
+                for &param in ty.params() {
+                    // Parameter types were checked with the module's types.
+                    let _fits_u32 = self.locals.push(1, param);
+                }
+                BlockSig::Func(ty)
+            }
             _ => {
-                validator.setup_error = Some(ValidationError::new(
+                self.setup_error = Some(ValidationError::new(
                     0,
                     format!("function {func_idx} has no body"),
                 ));
-                FuncType::new([], [])
+                BlockSig::Empty
             }
         };
-        for &param in ty.params() {
-            // Parameter types were checked with the module's types.
-            let _fits_u32 = validator.locals.push(1, param);
-        }
-        validator.frames.push(Frame {
+        self.frames.push(Frame {
             kind: FrameKind::Function,
-            sig: BlockSig::Func(ty),
+            sig,
             height: 0,
             unreachable: false,
         });
-        validator
     }
 
     fn check_setup(&self) -> Result<(), ValidationError> {
@@ -88,16 +124,13 @@ impl<'a> FuncValidator<'a> {
     }
 
     /// Checks one operator; `offset` is its position in the module binary.
-    pub fn op(
-        &mut self,
-        offset: usize,
-        op: &myrt_parser::wasmparser::Operator<'_>,
-    ) -> Result<(), ValidationError> {
+    pub fn op(&mut self, offset: usize, op: &Operator<'_>) -> Result<(), ValidationError> {
         self.check_setup()?;
         if self.frames.is_empty() {
             return invalid(offset, "operators remaining after end of function");
         }
-        self.check_op(offset, op)
+        self.offset = offset;
+        Visit(self).visit_operator(op).map_err(|err| *err)
     }
 
     /// Checks that the body ended where it should (after its final `end`).
@@ -107,6 +140,19 @@ impl<'a> FuncValidator<'a> {
             return invalid(offset, "END opcode expected");
         }
         Ok(())
+    }
+
+    /// Validates a whole body: its local declarations, then its operators,
+    /// each checked by the rules as the reader decodes it.
+    pub(crate) fn validate_body(&mut self, body: &FunctionBody<'_>) -> Result<(), ValidationError> {
+        self.check_setup()?;
+        let mut locals = body.get_locals_reader()?;
+        for _ in 0..locals.get_count() {
+            let at = offset(locals.original_position());
+            let (count, ty) = locals.read()?;
+            self.define_locals(at, count, val_type(ty, at)?)?;
+        }
+        self.check_operators(body.as_bytes(), locals.get_binary_reader())
     }
 
     /// The type of local `idx` (parameters first), if it exists.

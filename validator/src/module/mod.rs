@@ -23,12 +23,16 @@ const MAX_MEMORY_PAGES: u64 = 65536;
 /// the module outside function bodies and the start section).
 #[derive(Debug, Default)]
 pub(crate) struct ModuleFacts {
-    declared_refs: HashSet<u32>,
+    /// One bit per function of the module, set for the members of C.refs.
+    declared_refs: Vec<u64>,
 }
 
 impl ModuleFacts {
     pub(crate) fn is_declared_ref(&self, func_idx: u32) -> bool {
-        self.declared_refs.contains(&func_idx)
+        let (word, bit) = (func_idx as usize / 64, func_idx % 64);
+        self.declared_refs
+            .get(word)
+            .is_some_and(|bits| bits & (1 << bit) != 0)
     }
 }
 
@@ -281,21 +285,27 @@ fn check_datas(module: &Module) -> Check {
 /// C.refs: functions named outside function bodies (exports, element
 /// segments, global initializers). Only these may be `ref.func`'d in bodies,
 /// so an engine knows up front which functions can escape as references.
-fn declared_refs(module: &Module) -> HashSet<u32> {
-    let mut refs = HashSet::new();
+/// Indices were checked against the function index space before.
+fn declared_refs(module: &Module) -> Vec<u64> {
+    let mut refs = vec![0u64; module.funcs.len().div_ceil(64)];
+    let mut declare = |func_idx: u32| {
+        if let Some(bits) = refs.get_mut(func_idx as usize / 64) {
+            *bits |= 1 << (func_idx % 64);
+        }
+    };
     let exported = module
         .exports
         .iter()
         .filter(|e| e.kind == ExternKind::Func)
         .map(|e| e.index);
-    refs.extend(exported);
+    exported.for_each(&mut declare);
     for init in &module.global_inits {
-        refs.extend(ref_funcs(init));
+        ref_funcs(init).for_each(&mut declare);
     }
     for elem in &module.elems {
         match &elem.items {
-            ElemItems::Funcs(funcs) => refs.extend(funcs.iter().copied()),
-            ElemItems::Exprs(exprs) => exprs.iter().for_each(|e| refs.extend(ref_funcs(e))),
+            ElemItems::Funcs(funcs) => funcs.iter().copied().for_each(&mut declare),
+            ElemItems::Exprs(exprs) => exprs.iter().flat_map(ref_funcs).for_each(&mut declare),
         }
     }
     refs
