@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use myrt_validator::Features;
+
 /// Settings shared by every store and module created from one [`Engine`].
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -11,6 +13,8 @@ pub struct Config {
     /// Translate function bodies on their first call (true) or when the
     /// module is created (false).
     pub(crate) lazy_translation: bool,
+    /// The proposals beyond WebAssembly 2.0 that modules may use.
+    pub(crate) features: Features,
 }
 
 impl Default for Config {
@@ -18,6 +22,7 @@ impl Default for Config {
         Config {
             max_call_depth: 10_000,
             lazy_translation: true,
+            features: Features::default(),
         }
     }
 }
@@ -34,6 +39,13 @@ impl Config {
 
     pub fn lazy_translation(&mut self, yes: bool) -> &mut Self {
         self.lazy_translation = yes;
+        self
+    }
+
+    /// Accept integer arithmetic in constant expressions (the extended-const
+    /// proposal, WebAssembly 3.0); on by default, as in wasmtime.
+    pub fn wasm_extended_const(&mut self, yes: bool) -> &mut Self {
+        self.features.extended_const = yes;
         self
     }
 }

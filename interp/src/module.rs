@@ -30,7 +30,7 @@ impl Module {
     pub fn new(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
         // Straight into the shared allocation the module keeps (a Vec would be copied again).
         let parsed = myrt_parser::decode_module(Arc::<[u8]>::from(wasm))?;
-        let validator = ModuleValidator::new(&parsed)?;
+        let validator = ModuleValidator::with_features(&parsed, engine.config().features)?;
         let code = (0..parsed.bodies.len()).map(|_| OnceLock::new()).collect();
         let inner = ModuleInner {
             engine: engine.clone(),

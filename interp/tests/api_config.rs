@@ -76,3 +76,29 @@ fn recursion_through_host_functions_traps_instead_of_overflowing() {
     let error = f.call(&mut store, &[], &mut []).unwrap_err();
     assert!(error.to_string().contains("call stack exhausted"), "{error}");
 }
+
+/// Dynamically linked code (componentize-py's libpython, `wasm-tools
+/// component link` output) places data and globals at `base + offset`.
+const EXTENDED_CONST: &str = r#"(module
+    (memory 1)
+    (global $g i32 (i32.add (i32.const 40) (i32.const 2)))
+    (global $h i64 (i64.mul (i64.sub (i64.const 10) (i64.const 3)) (i64.const 6)))
+    (data (i32.add (i32.const 8) (i32.const 8)) "\2a")
+    (func (export "get") (result i32 i64 i32)
+        (global.get $g) (global.get $h) (i32.load8_u (i32.const 16))))"#;
+
+#[test]
+fn extended_const_expressions_are_accepted_by_default_and_evaluated() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(EXTENDED_CONST).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let get = instance.get_typed_func::<(), (i32, i64, i32)>(&store, "get").unwrap();
+    assert_eq!(get.call(&mut store, ()).unwrap(), (42, 42, 42));
+
+    let strict = Engine::new(Config::new().wasm_extended_const(false));
+    let Err(err) = Module::new(&strict, &wat::parse_str(EXTENDED_CONST).unwrap()) else {
+        panic!("extended-const accepted with the feature off");
+    };
+    assert!(err.to_string().contains("constant expression required"), "{err}");
+}

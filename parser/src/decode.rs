@@ -297,6 +297,11 @@ pub(crate) fn memory_type(ty: wp::MemoryType) -> MemoryType {
 }
 
 pub(crate) fn global_type(ty: wp::GlobalType, at: usize) -> Result<GlobalType, DecodeError> {
+    // wasmparser reads flag 0x02 as `shared` (shared-everything-threads);
+    // for every proposal myrt implements the mutability byte is 0 or 1.
+    if ty.shared {
+        return Err(DecodeError::new(at, "malformed mutability"));
+    }
     Ok(GlobalType { content: val_type(ty.content_type, at)?, mutable: ty.mutable })
 }
 

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 
-use myrt_interp::{Engine, Error, Extern, Instance, Linker, Module, Store, Val};
+use myrt_interp::{Config, Engine, Error, Extern, Instance, Linker, Module, Store, Val};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
@@ -19,11 +19,17 @@ use crate::values::{arg_to_val, check_result, describe_val};
 /// `path_for_messages` only prefixes the failure lines. Never panics: a panic
 /// inside the interpreter fails the directive that caused it.
 pub fn run_wast(path_for_messages: &str, text: &str) -> FileReport {
-    run_wast_with(path_for_messages, text, ComponentMode::Execute)
+    run_wast_with(path_for_messages, text, ComponentMode::Execute, &Config::default())
 }
 
-/// [`run_wast`] with a choice of what `(component ...)` directives mean.
-pub fn run_wast_with(path_for_messages: &str, text: &str, mode: ComponentMode) -> FileReport {
+/// [`run_wast`] with a choice of what `(component ...)` directives mean and
+/// of the engine's configuration (e.g. the proposals a script may use).
+pub fn run_wast_with(
+    path_for_messages: &str,
+    text: &str,
+    mode: ComponentMode,
+    config: &Config,
+) -> FileReport {
     let mut report = FileReport::default();
     let mut lexer = Lexer::new(text);
     // The suite's names and strings deliberately contain bidirectional-text characters.
@@ -36,7 +42,7 @@ pub fn run_wast_with(path_for_messages: &str, text: &str, mode: ComponentMode) -
         Ok(wast) => wast.directives,
         Err(error) => return unparsable(report, path_for_messages, text, error),
     };
-    let mut runner = match Runner::new(mode) {
+    let mut runner = match Runner::new(mode, config) {
         Ok(runner) => runner,
         Err(error) => {
             report.fail(format!(
@@ -123,8 +129,8 @@ enum Layer {
 }
 
 impl Runner {
-    fn new(mode: ComponentMode) -> Result<Self, String> {
-        let engine = Engine::default();
+    fn new(mode: ComponentMode, config: &Config) -> Result<Self, String> {
+        let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
         let importable = spectest_items(&mut store)
             .map_err(|error| error.to_string())?

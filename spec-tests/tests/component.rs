@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use myrt_interp::Config;
 use myrt_spec_tests::{
     ComponentMode, FileReport, SuiteVerdict, listed_path, read_known_failures, run_isolated,
     run_wast_with,
@@ -162,6 +163,6 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
     };
     let path = name.to_string();
     run_isolated(name, FILE_TIMEOUT, move || {
-        run_wast_with(&path, &text, mode)
+        run_wast_with(&path, &text, mode, &Config::default())
     })
 }

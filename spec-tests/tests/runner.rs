@@ -1,6 +1,7 @@
 //! The runner must report wrong expectations: a runner that passes
 //! everything would make the spec suite meaningless.
 
+use myrt_interp::Config;
 use myrt_spec_tests::{ComponentMode, run_wast, run_wast_with};
 
 const MODULE: &str = r#"
@@ -124,6 +125,6 @@ fn wasm_tools_components_are_only_validated() {
           (func (export "f") (result u32) (canon lift (core func $i "f"))))
         (assert_return (invoke "f") (u32.const 1))
     "#;
-    let report = run_wast_with("validate.wast", script, ComponentMode::ValidateOnly);
+    let report = run_wast_with("validate.wast", script, ComponentMode::ValidateOnly, &Config::default());
     assert_eq!(report.failures, Vec::<String>::new());
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use myrt_interp::Config;
 use myrt_spec_tests::{ComponentMode, run_wast_with};
 
 #[derive(clap::Args, Debug)]
@@ -35,7 +36,7 @@ pub fn execute(args: &WastArgs) -> ExitCode {
     for path in &args.files {
         let shown = path.display().to_string();
         let report = match std::fs::read_to_string(path) {
-            Ok(text) => run_wast_with(&shown, &text, mode),
+            Ok(text) => run_wast_with(&shown, &text, mode, &Config::default()),
             Err(error) => {
                 eprintln!("error: cannot read `{shown}`: {error}");
                 failed += 1;

@@ -1,9 +1,11 @@
 //! Constant expressions (global initializers, segment offsets, element
 //! items), with the WebAssembly 2.0 rules: only `*.const`, `ref.null`,
-//! `ref.func` and `global.get` of an *imported, immutable* global.
+//! `ref.func` and `global.get` of an *imported, immutable* global; with
+//! extended-const also integer `add`, `sub` and `mul`.
 
 use myrt_parser::{ConstExpr, ConstOp, Module, ValType};
 
+use crate::Features;
 use crate::error::{ValidationError, invalid};
 use crate::types::SIMD_UNSUPPORTED;
 
@@ -12,6 +14,7 @@ const CONSTANT_REQUIRED: &str = "constant expression required";
 /// Checks that `expr` is constant and produces exactly one `expected` value.
 pub(crate) fn check_const_expr(
     module: &Module,
+    features: Features,
     expr: &ConstExpr,
     expected: ValType,
 ) -> Result<(), ValidationError> {
@@ -31,8 +34,13 @@ pub(crate) fn check_const_expr(
                 ValType::FUNCREF
             }
             ConstOp::GlobalGet(idx) => global_get_type(module, idx, at)?,
-            // Arithmetic in constant expressions is the extended-const
-            // proposal (WebAssembly 3.0), so 2.0 rejects it like any other operator.
+            // Without extended-const, 2.0 rejects arithmetic like any other operator.
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul if features.extended_const => {
+                pop_operands(&mut stack, ValType::I32, at)?
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul if features.extended_const => {
+                pop_operands(&mut stack, ValType::I64, at)?
+            }
             ConstOp::I32Add
             | ConstOp::I32Sub
             | ConstOp::I32Mul
@@ -50,6 +58,16 @@ pub(crate) fn check_const_expr(
         return invalid(at, "type mismatch");
     }
     Ok(())
+}
+
+/// Pops the two `ty` operands of a binary operator and gives its result type.
+fn pop_operands(stack: &mut Vec<ValType>, ty: ValType, at: usize) -> Result<ValType, ValidationError> {
+    for _ in 0..2 {
+        if stack.pop() != Some(ty) {
+            return invalid(at, "type mismatch");
+        }
+    }
+    Ok(ty)
 }
 
 /// In 2.0 a constant expression sees only the imported globals: the

@@ -1,5 +1,5 @@
-//! Validation of WebAssembly 2.0 modules (without SIMD), our own
-//! implementation of the spec's validation rules.
+//! Validation of WebAssembly 2.0 modules (without SIMD), and of the later
+//! proposals [`Features`] names, our own implementation of the spec's rules.
 //!
 //! Module-level rules are checked eagerly by [`ModuleValidator::new`].
 //! Function bodies are checked one operator at a time by a [`FuncValidator`],
@@ -26,12 +26,14 @@ pub mod component;
 mod body;
 mod const_expr;
 mod error;
+mod features;
 mod func;
 mod module;
 mod types;
 
 pub use body::function_body;
 pub use error::ValidationError;
+pub use features::Features;
 pub use func::FuncValidator;
 
 /// The module-level facts function validation needs (e.g. which functions
@@ -42,10 +44,16 @@ pub struct ModuleValidator {
 }
 
 impl ModuleValidator {
-    /// Validates everything except function bodies.
+    /// Validates everything except function bodies, with the default
+    /// [`Features`].
     pub fn new(module: &Module) -> Result<Self, ValidationError> {
+        Self::with_features(module, Features::default())
+    }
+
+    /// Validates everything except function bodies, accepting `features`.
+    pub fn with_features(module: &Module, features: Features) -> Result<Self, ValidationError> {
         Ok(ModuleValidator {
-            facts: module::validate_module(module)?,
+            facts: module::validate_module(module, features)?,
         })
     }
 

@@ -50,7 +50,8 @@ fn ours(bytes: &[u8]) -> Verdict {
 }
 
 fn oracle(bytes: &[u8]) -> Verdict {
-    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD);
+    // What myrt accepts by default: 2.0 without SIMD, plus extended-const.
+    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD) | WasmFeatures::EXTENDED_CONST;
     match Validator::new_with_features(features).validate_all(bytes) {
         Ok(_) => Verdict::Valid,
         Err(err) => Verdict::Invalid(err.to_string()),

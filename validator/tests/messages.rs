@@ -3,7 +3,7 @@
 
 use myrt_parser::wasmparser::{BlockType, MemArg, Operator};
 use myrt_parser::{Module, ValType, decode_module};
-use myrt_validator::{ModuleValidator, ValidationError};
+use myrt_validator::{Features, ModuleValidator, ValidationError};
 
 fn module(wat: &str) -> Module {
     let buffer = wast::parser::ParseBuffer::new(wat).expect("lexes");
@@ -98,9 +98,22 @@ fn module_level_rules() {
             .message,
         "constant expression required"
     );
+    // Arithmetic is extended-const: on by default, invalid in strict 2.0.
+    let arithmetic = module("(module (global i32 (i32.add (i32.const 0) (i32.const 1))))");
+    ModuleValidator::new(&arithmetic).expect("valid with extended-const");
     assert_eq!(
-        error("(module (global i32 (i32.add (i32.const 0) (i32.const 1))))").message,
+        ModuleValidator::with_features(&arithmetic, Features::WASM2)
+            .expect_err("invalid in 2.0")
+            .message,
         "constant expression required"
+    );
+    assert_eq!(
+        error("(module (global i32 (i32.add (i32.const 0) (i64.const 1))))").message,
+        "type mismatch"
+    );
+    assert_eq!(
+        error("(module (global i32 (i32.mul (i32.const 0))))").message,
+        "type mismatch"
     );
     assert_eq!(
         error("(module (func (global.set 0 (i32.const 0))) (global i32 (i32.const 0)))").message,

@@ -10,6 +10,7 @@ use myrt_parser::{
     TableType, ValType,
 };
 
+use crate::Features;
 use crate::const_expr::check_const_expr;
 use crate::error::ValidationError;
 use crate::types::SIMD_UNSUPPORTED;
@@ -60,25 +61,25 @@ impl From<ValidationError> for ModuleError {
     }
 }
 
-pub(crate) fn validate_module(module: &Module) -> Result<ModuleFacts, ValidationError> {
-    check_all(module).map_err(|err| ValidationError::new(locate(module, err.at), err.message))?;
+pub(crate) fn validate_module(module: &Module, features: Features) -> Result<ModuleFacts, ValidationError> {
+    check_all(module, features).map_err(|err| ValidationError::new(locate(module, err.at), err.message))?;
     Ok(ModuleFacts {
         declared_refs: declared_refs(module),
     })
 }
 
 /// The checks in section order, so the first error is the first in the binary.
-fn check_all(module: &Module) -> Check {
+fn check_all(module: &Module, features: Features) -> Check {
     check_types(module)?;
     check_imports(module)?;
     check_funcs(module)?;
     check_tables(module)?;
     check_memories(module)?;
-    check_globals(module)?;
+    check_globals(module, features)?;
     check_exports(module)?;
     check_start(module)?;
-    check_elems(module)?;
-    check_datas(module)
+    check_elems(module, features)?;
+    check_datas(module, features)
 }
 
 fn check_val_type(ty: ValType, at: Location) -> Check {
@@ -194,11 +195,11 @@ fn second_memory_import(module: &Module) -> u32 {
     memory_imports.nth(1).map_or(0, |(idx, _)| idx)
 }
 
-fn check_globals(module: &Module) -> Check {
+fn check_globals(module: &Module, features: Features) -> Check {
     let defined = &module.globals[module.num_imported_globals as usize..];
     for (idx, (ty, init)) in (0..).zip(defined.iter().zip(&module.global_inits)) {
         check_val_type(ty.content, Location::Global(idx))?;
-        check_const_expr(module, init, ty.content)?;
+        check_const_expr(module, features, init, ty.content)?;
     }
     Ok(())
 }
@@ -236,7 +237,7 @@ fn check_start(module: &Module) -> Check {
     Ok(())
 }
 
-fn check_elems(module: &Module) -> Check {
+fn check_elems(module: &Module, features: Features) -> Check {
     for elem in &module.elems {
         let at = Location::Offset(elem.offset);
         if let ElemKind::Active { table, offset } = &elem.kind {
@@ -246,7 +247,7 @@ fn check_elems(module: &Module) -> Check {
             if table_ty.element != elem.ty {
                 return fail(at, "type mismatch");
             }
-            check_const_expr(module, offset, ValType::I32)?;
+            check_const_expr(module, features, offset, ValType::I32)?;
         }
         match &elem.items {
             ElemItems::Funcs(funcs) => {
@@ -259,7 +260,7 @@ fn check_elems(module: &Module) -> Check {
             }
             ElemItems::Exprs(exprs) => {
                 for expr in exprs {
-                    check_const_expr(module, expr, ValType::Ref(elem.ty))?;
+                    check_const_expr(module, features, expr, ValType::Ref(elem.ty))?;
                 }
             }
         }
@@ -267,7 +268,7 @@ fn check_elems(module: &Module) -> Check {
     Ok(())
 }
 
-fn check_datas(module: &Module) -> Check {
+fn check_datas(module: &Module, features: Features) -> Check {
     for data in &module.datas {
         if let DataKind::Active { memory, offset } = &data.kind {
             if *memory as usize >= module.memories.len() {
@@ -276,7 +277,7 @@ fn check_datas(module: &Module) -> Check {
                     format!("unknown memory {memory}"),
                 );
             }
-            check_const_expr(module, offset, ValType::I32)?;
+            check_const_expr(module, features, offset, ValType::I32)?;
         }
     }
     Ok(())
