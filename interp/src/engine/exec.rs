@@ -74,7 +74,40 @@ struct Frame {
     ip: *const Op,
     base: usize,
     instance: u32,
-    store_func: u32,
+    /// The caller's index in its module's function index space, for backtraces.
+    func_idx: u32,
+}
+
+/// What `Machine::enter_wasm` prepared: the callee's code, its instance and
+/// its index in its module.
+struct Entered {
+    func: FuncCode,
+    instance: u32,
+    func_idx: u32,
+}
+
+/// Zeroes a callee's declared locals. Most functions declare a few, for which
+/// stores in place are cheaper than a call of `memset` (which would also give
+/// the call handler a stack frame): up to 16 cells are covered by two
+/// overlapping fixed-size writes, which LLVM does not turn back into `memset`.
+#[inline(always)]
+fn zero_cells(cells: &mut [u64]) {
+    match cells.len() {
+        0 => {}
+        1 => cells[0] = 0,
+        2..4 => zero_both_ends::<2>(cells),
+        4..8 => zero_both_ends::<4>(cells),
+        8..=16 => zero_both_ends::<8>(cells),
+        _ => cells.fill(0),
+    }
+}
+
+/// Zeroes the first and the last `N` cells of `cells`, which has `N..=2 * N`.
+#[inline(always)]
+fn zero_both_ends<const N: usize>(cells: &mut [u64]) {
+    let n = cells.len();
+    cells[..N].fill(0);
+    cells[n - N..].fill(0);
 }
 
 /// Memory 0 of the running instance as a raw pointer and length, so that
@@ -265,7 +298,9 @@ pub(super) struct Machine {
     module_code: *const [OnceLock<Arc<CompiledFunc>>],
     base: usize,
     instance: u32,
-    store_func: u32,
+    /// The running function's index in its module (not the store): calls
+    /// within a module need no look-up in the store to maintain it.
+    func_idx: u32,
     mem: MemoryView,
     /// The trap `raise_trap` raises.
     pending_trap: TrapCode,
@@ -290,22 +325,19 @@ impl Machine {
         self.stack[base..].as_mut_ptr()
     }
 
-    fn frame_info(&self, store_func: u32) -> Option<FrameInfo> {
-        let FuncEntity::Wasm(w) = self.inner().funcs.get(store_func as usize)? else {
-            return None;
-        };
-        let names = &w.module.inner.parsed.names;
+    fn frame_info(&self, (instance, func_idx): (u32, u32)) -> Option<FrameInfo> {
+        let names = &self.inner().instances.get(instance as usize)?.module.inner.parsed.names;
         Some(FrameInfo {
-            func_index: w.func_idx,
-            func_name: names.funcs.get(&w.func_idx).cloned(),
+            func_index: func_idx,
+            func_name: names.funcs.get(&func_idx).cloned(),
             module_name: names.module.clone(),
         })
     }
 
     /// A trap with the backtrace of the running frames, innermost first.
     fn trap(&self, code: TrapCode) -> Error {
-        let callers = self.frames.iter().rev().map(|f| f.store_func);
-        let backtrace = std::iter::once(self.store_func)
+        let callers = self.frames.iter().rev().map(|f| (f.instance, f.func_idx));
+        let backtrace = std::iter::once((self.instance, self.func_idx))
             .chain(callers)
             .filter_map(|f| self.frame_info(f))
             .collect();
@@ -328,13 +360,13 @@ impl Machine {
 
     /// Prepares the frame of wasm function `callee` at `base`: translates it if
     /// needed, grows the value stack and zeroes its declared locals.
-    fn enter_wasm(&mut self, callee: u32, base: usize) -> Result<(FuncCode, u32), Error> {
+    fn enter_wasm(&mut self, callee: u32, base: usize) -> Result<Entered, Error> {
         let Some(FuncEntity::Wasm(w)) = self.inner().funcs.get(callee as usize) else {
             return Err(Error::Other(format!(
                 "function {callee} is not a wasm function"
             )));
         };
-        let instance = w.instance;
+        let (instance, func_idx) = (w.instance, w.func_idx);
         let func = FuncCode::new(compiled(&w.module.inner, w.func_idx)?);
         let func_ref = func.get();
         let needed = base + func_ref.frame_size as usize;
@@ -348,10 +380,12 @@ impl Machine {
             base + func_ref.num_params as usize,
             base + func_ref.num_locals as usize,
         );
-        if params < locals {
-            self.stack[params..locals].fill(0);
-        }
-        Ok((func, instance))
+        zero_cells(&mut self.stack[params.min(locals)..locals]);
+        Ok(Entered {
+            func,
+            instance,
+            func_idx,
+        })
     }
 
     /// Calls store function `callee` with its arguments at slot `args` of the
@@ -373,7 +407,7 @@ impl Machine {
         if self.frames.len() + 2 > self.max_depth {
             return self.trap_exit(TrapCode::StackOverflow);
         }
-        let (callee_func, callee_instance) = match self.enter_wasm(callee, new_base) {
+        let entered = match self.enter_wasm(callee, new_base) {
             Ok(entered) => entered,
             Err(error) => {
                 self.exit = Some(Exit::Failed(error));
@@ -385,14 +419,14 @@ impl Machine {
             ip: resume,
             base: self.base,
             instance: self.instance,
-            store_func: self.store_func,
+            func_idx: self.func_idx,
         });
-        self.func = callee_func;
-        self.code = callee_func.ops();
+        self.func = entered.func;
+        self.code = entered.func.ops();
         self.base = new_base;
-        self.store_func = callee;
-        if callee_instance != self.instance {
-            self.instance = callee_instance;
+        self.func_idx = entered.func_idx;
+        if entered.instance != self.instance {
+            self.instance = entered.instance;
             self.refresh_memory();
             self.refresh_module_code();
         }
@@ -409,53 +443,48 @@ impl Machine {
     }
 
     /// `call` of function `func` of the running instance, defined there as
-    /// `defined`: the common case (translated callee, enough stack and depth)
-    /// without look-ups in the store.
+    /// `defined`: the common case without look-ups in the store or calls of
+    /// other functions, so that its handler needs no stack frame. `None` when
+    /// the callee needs translation, the value stack or the frame stack
+    /// growing, or the depth limit checking (see `call_internal_slow`).
     #[inline(always)]
-    fn call_internal(&mut self, func: u32, defined: u32, args: Slot, resume: *const Op) -> Next {
+    fn call_internal(
+        &mut self,
+        func: u32,
+        defined: u32,
+        args: Slot,
+        resume: *const Op,
+    ) -> Option<Next> {
         // SAFETY: see `module_code`.
         let module_code = unsafe { &*self.module_code };
-        let callee = module_code.get(defined as usize).and_then(OnceLock::get);
+        let callee = module_code.get(defined as usize).and_then(OnceLock::get)?;
+        let depth = self.frames.len();
+        if depth + 2 > self.max_depth || depth == self.frames.capacity() {
+            return None;
+        }
         let new_base = self.base + args.0 as usize;
-        let (Some(callee), true) = (callee, self.frames.len() + 2 <= self.max_depth) else {
-            return self.call_slow(func, args, resume);
-        };
-        let (frame_size, params, locals) = (
-            callee.frame_size as usize,
-            callee.num_params as usize,
-            callee.num_locals as usize,
-        );
-        if new_base + frame_size > self.stack.len() {
-            return self.call_slow(func, args, resume);
+        if new_base + callee.frame_size as usize > self.stack.len() {
+            return None;
         }
-        if params < locals {
-            self.stack[new_base + params..new_base + locals].fill(0);
-        }
-        let store_func = self.inner().instances[self.instance as usize].funcs[func as usize];
+        let locals =
+            new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
+        zero_cells(self.stack.get_mut(locals)?);
         self.frames.push(Frame {
             func: self.func,
             ip: resume,
             base: self.base,
             instance: self.instance,
-            store_func: self.store_func,
+            func_idx: self.func_idx,
         });
         let callee = FuncCode::new(callee);
         self.func = callee;
         self.code = callee.ops();
         self.base = new_base;
-        self.store_func = store_func;
-        Next {
+        self.func_idx = func;
+        Some(Next {
             ip: self.code,
             fp: self.frame_ptr(),
-        }
-    }
-
-    /// `call_internal` when the callee needs translation, the stack growing
-    /// or the depth limit checking.
-    #[inline(never)]
-    fn call_slow(&mut self, func: u32, args: Slot, resume: *const Op) -> Next {
-        let callee = self.inner().instances[self.instance as usize].funcs[func as usize];
-        self.call(callee, args, resume)
+        })
     }
 
     /// Returns to the caller, or exits when the entry function returns.
@@ -468,7 +497,7 @@ impl Machine {
         self.func = caller.func;
         self.code = caller.func.ops();
         self.base = caller.base;
-        self.store_func = caller.store_func;
+        self.func_idx = caller.func_idx;
         // Within an instance, `mem` is kept up to date wherever memory may
         // move, so only a return to another instance needs a new view.
         if caller.instance != self.instance {
@@ -698,7 +727,7 @@ impl<'s, T> Executor<'s, T> {
                 module_code: &[],
                 base: 0,
                 instance: 0,
-                store_func: 0,
+                func_idx: 0,
                 mem: MemoryView {
                     ptr: NonNull::dangling().as_ptr(),
                     len: 0,
@@ -717,11 +746,11 @@ impl<'s, T> Executor<'s, T> {
     /// its results end up there.
     pub(super) fn run(&mut self, entry: u32) -> Result<(), Error> {
         self.m.inner = &mut self.store.inner;
-        self.m.store_func = entry;
-        let (func, instance) = self.m.enter_wasm(entry, 0)?;
-        self.m.func = func;
-        self.m.code = func.ops();
-        self.m.instance = instance;
+        let entered = self.m.enter_wasm(entry, 0)?;
+        self.m.func = entered.func;
+        self.m.code = entered.func.ops();
+        self.m.instance = entered.instance;
+        self.m.func_idx = entered.func_idx;
         self.m.refresh_memory();
         self.m.refresh_module_code();
         let mut ip = self.m.code;
@@ -783,8 +812,8 @@ impl<'s, T> Executor<'s, T> {
 
 /// Binds the operands of the op at `ip`, an instruction of variant `$variant`.
 macro_rules! operands {
-    ($ip:ident, $variant:ident { $($field:ident),* }) => {
-        let Instr::$variant { $($field),* } = (unsafe { &*$ip }).instr else {
+    ($ip:ident, $variant:ident { $($field:ident),* $(; $rest:tt)? }) => {
+        let Instr::$variant { $($field),* $(, $rest)? } = (unsafe { &*$ip }).instr else {
             unsafe { std::hint::unreachable_unchecked() }
         };
     };
@@ -1171,10 +1200,10 @@ mod control {
 
     pub(super) unsafe fn call_internal(
         ip: *const Op,
-        _fp: *mut u64,
+        fp: *mut u64,
         m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
+        mem: *mut u8,
+        mem_len: usize,
     ) -> Next {
         operands!(
             ip,
@@ -1184,10 +1213,25 @@ mod control {
                 base
             }
         );
-        resume!(
-            m.call_internal(func, defined, base, unsafe { ip.add(1) }),
-            m
-        )
+        match m.call_internal(func, defined, base, unsafe { ip.add(1) }) {
+            Some(next) => resume!(next, m),
+            None => unsafe { call_internal_slow(ip, fp, m, mem, mem_len) },
+        }
+    }
+
+    /// `call_internal` when `Machine::call_internal` declines: the general call.
+    #[inline(never)]
+    unsafe fn call_internal_slow(
+        ip: *const Op,
+        _fp: *mut u64,
+        m: &mut Machine,
+        _mem: *mut u8,
+        _mem_len: usize,
+    ) -> Next {
+        // `..`: the look-up below needs only the module index.
+        operands!(ip, CallInternal { func, base; .. });
+        let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
+        resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
     }
 
     pub(super) unsafe fn call_indirect(
