@@ -181,18 +181,24 @@ const THREADED: bool = !cfg!(debug_assertions);
 #[derive(Clone, Copy)]
 pub(crate) struct Op {
     run: Handler,
-    pub(crate) instr: Instr,
+    instr: Instr,
 }
 
 impl Op {
-    /// The only way to make an `Op`: the handler is chosen by the
-    /// instruction's variant, which is what lets handlers read their operands
-    /// without checking the variant.
-    pub(crate) fn new(instr: Instr) -> Self {
+    /// The only way to make an `Op`, for instruction `at` of its code: the
+    /// handler is chosen by the instruction's variant, which is what lets
+    /// handlers read their operands without checking the variant, and branch
+    /// targets become offsets from `at` (see `jump!`).
+    pub(crate) fn at(at: u32, instr: Instr) -> Self {
         Op {
             run: handler_of(&instr),
-            instr,
+            instr: instr.with_targets_relative_to(at),
         }
+    }
+
+    /// The instruction with absolute branch targets, as the translator made it.
+    pub(crate) fn instr(&self, at: u32) -> Instr {
+        self.instr.with_targets_absolute_from(at)
     }
 }
 
@@ -798,11 +804,12 @@ impl<'s, T> Executor<'s, T> {
 }
 
 // The handlers. SAFETY (for every `unsafe` in the macros and handlers below):
-// a handler runs only as the `run` of an `Op` made by `Op::new`, so `ip`
+// a handler runs only as the `run` of an `Op` made by `Op::at`, so `ip`
 // points at an op of the instruction variant the handler is for; translation
 // verified that every slot of the running function, including the consecutive
 // operands of bulk instructions, is below its `frame_size`, that every branch
-// target (and `br_table` entry) is inside its code, and that the code ends
+// target (and `br_table` entry) is inside its code (so the op at `ip` plus
+// its relative target, see `Op::at`, is an op of the code), and that the code ends
 // with an instruction that does not fall through, so `ip + 1` after an op that
 // falls through is an op of the same code. `enter_wasm` and `call_internal`
 // made the value stack at least `base + frame_size` long and it never shrinks;
@@ -851,12 +858,13 @@ macro_rules! advance {
         next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len)
     };
 }
-/// Continues at branch target `$target` of the running function.
+/// Continues at branch target `$target` of the op at `$ip`, which `Op::at`
+/// made relative to the op: no load of the code's start on taken branches.
 macro_rules! jump {
-    ($target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {{
+    ($ip:ident, $target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {{
         unlikely_path();
         next!(
-            unsafe { $m.code.add($target.0 as usize) },
+            unsafe { $ip.offset($target.0 as i32 as isize) },
             $fp,
             $m,
             $mem,
@@ -949,14 +957,14 @@ macro_rules! define_handlers {
                 pub(super) unsafe fn $brname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
                     operands!(ip, $brname { lhs, rhs, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) != 0 {
-                        jump!(target, fp, m, mem, mem_len);
+                        jump!(ip, target, fp, m, mem, mem_len);
                     }
                     advance!(ip, fp, m, mem, mem_len)
                 }
                 pub(super) unsafe fn $brimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
                     operands!(ip, $brimm { lhs, imm, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) != 0 {
-                        jump!(target, fp, m, mem, mem_len);
+                        jump!(ip, target, fp, m, mem, mem_len);
                     }
                     advance!(ip, fp, m, mem, mem_len)
                 }
@@ -1113,13 +1121,7 @@ mod control {
         mem_len: usize,
     ) -> Next {
         operands!(ip, Br { target });
-        next!(
-            unsafe { m.code.add(target.0 as usize) },
-            fp,
-            m,
-            mem,
-            mem_len
-        )
+        jump!(ip, target, fp, m, mem, mem_len)
     }
 
     pub(super) unsafe fn br_if_nez(
@@ -1131,7 +1133,7 @@ mod control {
     ) -> Next {
         operands!(ip, BrIfNez { cond, target });
         if get!(fp, cond) as u32 != 0 {
-            jump!(target, fp, m, mem, mem_len);
+            jump!(ip, target, fp, m, mem, mem_len);
         }
         advance!(ip, fp, m, mem, mem_len)
     }
@@ -1145,7 +1147,7 @@ mod control {
     ) -> Next {
         operands!(ip, BrIfEqz { cond, target });
         if get!(fp, cond) as u32 == 0 {
-            jump!(target, fp, m, mem, mem_len);
+            jump!(ip, target, fp, m, mem, mem_len);
         }
         advance!(ip, fp, m, mem, mem_len)
     }

@@ -92,9 +92,10 @@ impl std::fmt::Display for CompiledFunc {
             "params={} locals={} frame={}",
             self.num_params, self.num_locals, self.frame_size
         )?;
-        for (ip, op) in self.ops.iter().enumerate() {
-            write!(f, "{ip:4}: {}", op.instr)?;
-            if let Instr::BrTable { first, len, .. } = op.instr {
+        for (ip, op) in (0..).zip(self.ops.iter()) {
+            let instr = op.instr(ip);
+            write!(f, "{ip:4}: {instr}")?;
+            if let Instr::BrTable { first, len, .. } = instr {
                 let targets = &self.br_tables[first as usize..(first + len) as usize];
                 write!(f, " targets={targets:?}")?;
             }
