@@ -424,3 +424,72 @@ fn memory_moved_by_a_host_call_and_calls_across_instances() {
     let run = main.get_typed_func::<(), i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 7 + 5 + 100);
 }
+
+/// Nested integer expressions, whose intermediate values the translator
+/// passes through the accumulator (every operand form: `ToAcc`, `ImmToAcc`,
+/// `AccLhs`, `AccRhs`, `AccImm` and their `...ToAcc` chains), give the same
+/// results as the same steps through locals, which never use it.
+#[test]
+fn accumulated_expressions_match_steps_through_locals() {
+    let ops = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
+    for ty in ["i32", "i64"] {
+        let mut funcs = String::new();
+        for op in ops {
+            let o = format!("{ty}.{op}");
+            funcs.push_str(&format!(
+                r#"
+                (func (export "nested_{op}") (param $a {ty}) (param $b {ty}) (param $c {ty}) (param $d {ty}) (result {ty})
+                    ({o}
+                        ({o} ({o} ({o} (local.get $a) (local.get $b)) ({ty}.const 5)) (local.get $c))
+                        ({o} (local.get $a) ({o} (local.get $b) ({o} (local.get $c) (local.get $d))))))
+                (func (export "stepped_{op}") (param $a {ty}) (param $b {ty}) (param $c {ty}) (param $d {ty}) (result {ty})
+                    (local $l {ty}) (local $r {ty})
+                    (local.set $l ({o} (local.get $a) (local.get $b)))
+                    (local.set $l ({o} (local.get $l) ({ty}.const 5)))
+                    (local.set $l ({o} (local.get $l) (local.get $c)))
+                    (local.set $r ({o} (local.get $c) (local.get $d)))
+                    (local.set $r ({o} (local.get $b) (local.get $r)))
+                    (local.set $r ({o} (local.get $a) (local.get $r)))
+                    ({o} (local.get $l) (local.get $r)))
+                (func (export "chain_{op}") (param $a {ty}) (param $b {ty}) (result {ty})
+                    ({o} ({o} ({o} (local.get $a) ({ty}.const 3)) (local.get $b)) ({ty}.const -7)))
+                (func (export "chain_stepped_{op}") (param $a {ty}) (param $b {ty}) (result {ty})
+                    (local $t {ty})
+                    (local.set $t ({o} (local.get $a) ({ty}.const 3)))
+                    (local.set $t ({o} (local.get $t) (local.get $b)))
+                    ({o} (local.get $t) ({ty}.const -7)))"#
+            ));
+        }
+        let (mut store, instance) = instantiate(&format!("(module {funcs})"));
+        let inputs: [[i64; 4]; 4] = [
+            [1, 2, 3, 4],
+            [-1, 33, 0x7fff_ffff, -0x8000_0000],
+            [0x1234_5678_9abc_def0, -65, 31, 63],
+            [i64::MIN, i64::MAX, 7, -3],
+        ];
+        for op in ops {
+            let run = |store: &mut Store<()>, name: &str, args: &[i64]| -> i64 {
+                let func = instance.get_func(&*store, name).expect("exported");
+                let args: Vec<Val> = args
+                    .iter()
+                    .map(|&v| if ty == "i32" { Val::I32(v as i32) } else { Val::I64(v) })
+                    .collect();
+                let mut out = [Val::I32(0)];
+                func.call(store, &args, &mut out).expect("runs");
+                match out[0] {
+                    Val::I32(v) => v.into(),
+                    Val::I64(v) => v,
+                    other => panic!("{name} returned {other:?}"),
+                }
+            };
+            for args in &inputs {
+                let nested = run(&mut store, &format!("nested_{op}"), args);
+                let stepped = run(&mut store, &format!("stepped_{op}"), args);
+                assert_eq!(nested, stepped, "{ty}.{op} nested, inputs {args:?}");
+                let chain = run(&mut store, &format!("chain_{op}"), &args[..2]);
+                let chain_stepped = run(&mut store, &format!("chain_stepped_{op}"), &args[..2]);
+                assert_eq!(chain, chain_stepped, "{ty}.{op} chain, inputs {args:?}");
+            }
+        }
+    }
+}

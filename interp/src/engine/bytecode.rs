@@ -92,6 +92,7 @@ macro_rules! define_instr {
         load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
         store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+        accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
         define_instr_enum! {
             /// `dst = src`
@@ -159,6 +160,24 @@ macro_rules! define_instr {
                 $brname { lhs: Slot, rhs: Slot, target: Target }
                 $brimm { lhs: Slot, imm: i32, target: Target }
             )*
+            $(
+                /// `acc = lhs op rhs`
+                $toacc { lhs: Slot, rhs: Slot }
+                /// `acc = lhs op imm`
+                $immtoacc { lhs: Slot, imm: i32 }
+                /// `dst = lhs op acc`
+                $accrhs { dst: Slot, lhs: Slot }
+                /// `dst = acc op rhs`
+                $acclhs { dst: Slot, rhs: Slot }
+                /// `dst = acc op imm`
+                $accimm { dst: Slot, imm: i32 }
+                /// `acc = lhs op acc`
+                $accrhstoacc { lhs: Slot }
+                /// `acc = acc op rhs`
+                $acclhstoacc { rhs: Slot }
+                /// `acc = acc op imm`
+                $accimmtoacc { imm: i32 }
+            )*
         }
 
         impl Instr {
@@ -176,6 +195,11 @@ macro_rules! define_instr {
                     )*
                     $( Instr::$uname { dst, .. } => Some(dst), )*
                     $( Instr::$lname { dst, .. } => Some(dst), )*
+                    $(
+                        Instr::$accrhs { dst, .. }
+                        | Instr::$acclhs { dst, .. }
+                        | Instr::$accimm { dst, .. } => Some(dst),
+                    )*
                     _ => None,
                 }
             }
@@ -192,6 +216,34 @@ macro_rules! define_instr {
                     )*
                     _ => None,
                 }
+            }
+
+            /// `self` leaving its result in the accumulator, and the slot it
+            /// wrote instead, for the rows of `accumulate`.
+            pub(crate) fn with_result_in_acc(&self) -> Option<(Slot, Instr)> {
+                Some(match *self {
+                    $(
+                        Instr::$aname { dst, lhs, rhs } => (dst, Instr::$toacc { lhs, rhs }),
+                        Instr::$aimm { dst, lhs, imm } => (dst, Instr::$immtoacc { lhs, imm }),
+                        Instr::$accrhs { dst, lhs } => (dst, Instr::$accrhstoacc { lhs }),
+                        Instr::$acclhs { dst, rhs } => (dst, Instr::$acclhstoacc { rhs }),
+                        Instr::$accimm { dst, imm } => (dst, Instr::$accimmtoacc { imm }),
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// `self` taking its operand `slot` from the accumulator instead,
+            /// for the rows of `accumulate` that read `slot` once.
+            pub(crate) fn reading_acc(&self, slot: Slot) -> Option<Instr> {
+                Some(match *self {
+                    $(
+                        Instr::$aname { dst, lhs, rhs } if lhs == slot && rhs != slot => Instr::$acclhs { dst, rhs },
+                        Instr::$aname { dst, lhs, rhs } if rhs == slot && lhs != slot => Instr::$accrhs { dst, lhs },
+                        Instr::$aimm { dst, lhs, imm } if lhs == slot => Instr::$accimm { dst, imm },
+                    )*
+                    _ => return None,
+                })
             }
 
             /// `self` with its branch target (if any) as an offset from

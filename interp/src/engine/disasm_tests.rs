@@ -83,3 +83,28 @@ params=1 locals=1 frame=3
 ";
     assert_eq!(disassemble(FIB_AND_MEMORY, 1), expected);
 }
+
+/// A value computed for the very next instruction goes through the
+/// accumulator: `ToAcc` writes it, `AccLhs`/`AccRhs`/`AccImm` read it, and
+/// `...ToAcc` forms chain.
+#[test]
+fn accumulator_between_adjacent_instructions() {
+    let got = disassemble(
+        r#"(module
+            (func (param $a i32) (param $b i32) (param $c i32) (result i32)
+                (i32.xor
+                    (i32.add (i32.add (local.get $a) (local.get $b)) (local.get $c))
+                    (i32.shl (i32.sub (local.get $a) (i32.const 1)) (i32.const 3)))))"#,
+        0,
+    );
+    let expected = "\
+params=3 locals=3 frame=6
+   0: I32AddToAcc lhs=s0 rhs=s1
+   1: I32AddAccLhs dst=s3 rhs=s2
+   2: I32SubImmToAcc lhs=s0 imm=1
+   3: I32ShlAccImmToAcc imm=3
+   4: I32XorAccRhs dst=s0 lhs=s3
+   5: Return
+";
+    assert_eq!(got, expected);
+}

@@ -208,9 +208,17 @@ impl Op {
 /// # Safety
 /// `ip` points into the verified code of the machine's running function and
 /// `fp` at that function's frame, which holds `frame_size` cells.
-/// `mem` and `mem_len` are a copy of `m.mem`, passed along in registers.
-type Handler =
-    unsafe fn(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next;
+/// `mem` and `mem_len` are a copy of `m.mem`, passed along in registers;
+/// `acc` is the accumulator, which an op leaves for the op after it (see
+/// `Instr::with_result_in_acc`) and is meaningless anywhere else.
+type Handler = unsafe fn(
+    ip: *const Op,
+    fp: *mut u64,
+    m: &mut Machine,
+    mem: *mut u8,
+    mem_len: usize,
+    acc: u64,
+) -> Next;
 
 /// The op to run next and its frame; a null `ip` means "leave, see `Machine::exit`".
 #[derive(Clone, Copy)]
@@ -252,6 +260,7 @@ unsafe fn leave(
     _m: &mut Machine,
     _mem: *mut u8,
     _mem_len: usize,
+    _acc: u64,
 ) -> Next {
     std::hint::black_box(Next::EXIT)
 }
@@ -276,12 +285,12 @@ fn execute(m: &mut Machine, ip: *const Op, fp: *mut u64) {
     if THREADED {
         // SAFETY: the caller passes the running function's code and frame
         // (see `Handler`); the handlers keep that invariant for the next op.
-        unsafe { ((*ip).run)(ip, fp, m, m.mem.ptr, m.mem.len) };
+        unsafe { ((*ip).run)(ip, fp, m, m.mem.ptr, m.mem.len, 0) };
     } else {
         let mut next = Next { ip, fp };
         while !next.ip.is_null() {
             // SAFETY: as above; a non-null `next` comes from a handler.
-            next = unsafe { ((*next.ip).run)(next.ip, next.fp, m, m.mem.ptr, m.mem.len) };
+            next = unsafe { ((*next.ip).run)(next.ip, next.fp, m, m.mem.ptr, m.mem.len, m.acc) };
         }
     }
 }
@@ -308,6 +317,9 @@ pub(super) struct Machine {
     /// within a module need no look-up in the store to maintain it.
     func_idx: u32,
     mem: MemoryView,
+    /// The accumulator between two handlers in loop mode (threaded handlers
+    /// pass it in a register).
+    acc: u64,
     /// The trap `raise_trap` raises.
     pending_trap: TrapCode,
     exit: Option<Exit>,
@@ -738,6 +750,7 @@ impl<'s, T> Executor<'s, T> {
                     ptr: NonNull::dangling().as_ptr(),
                     len: 0,
                 },
+                acc: 0,
                 pending_trap: TrapCode::Unreachable,
                 exit: None,
             },
@@ -843,40 +856,44 @@ macro_rules! set {
 }
 /// Runs the op at `$ip` (threaded mode) or hands it to the loop.
 macro_rules! next {
-    ($ip:expr, $fp:expr, $m:ident, $mem:expr, $mem_len:expr) => {{
+    ($ip:expr, $fp:expr, $m:ident, $mem:expr, $mem_len:expr, $acc:expr) => {{
         let ip: *const Op = $ip;
         let fp: *mut u64 = $fp;
+        let acc: u64 = $acc;
         if THREADED {
-            return unsafe { ((*ip).run)(ip, fp, $m, $mem, $mem_len) };
+            return unsafe { ((*ip).run)(ip, fp, $m, $mem, $mem_len, acc) };
         }
+        $m.acc = acc;
         return Next { ip, fp };
     }};
 }
 /// Continues with the op after `$ip`.
 macro_rules! advance {
-    ($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {
-        next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len)
+    ($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:expr) => {
+        next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len, $acc)
     };
 }
 /// Continues at branch target `$target` of the op at `$ip`, which `Op::at`
 /// made relative to the op: no load of the code's start on taken branches.
 macro_rules! jump {
-    ($ip:ident, $target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {{
+    ($ip:ident, $target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) => {{
         unlikely_path();
         next!(
             unsafe { $ip.offset($target.0 as i32 as isize) },
             $fp,
             $m,
             $mem,
-            $mem_len
+            $mem_len,
+            $acc
         )
     }};
 }
-/// Continues with `$next`, from a call or return (which may switch memories).
+/// Continues with `$next`, from a call or return (which may switch memories;
+/// no value is left in the accumulator there).
 macro_rules! resume {
     ($next:expr, $m:ident) => {{
         let next: Next = $next;
-        next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len)
+        next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len, 0)
     }};
 }
 /// The value of `$result`, or leaves with its trap. The trap is raised by a
@@ -888,9 +905,30 @@ macro_rules! trap_on_err {
             Ok(value) => value,
             Err(code) => {
                 $m.pending_trap = code;
-                return unsafe { raise_trap($ip, $fp, $m, std::ptr::null_mut(), 0) };
+                return unsafe { raise_trap($ip, $fp, $m, std::ptr::null_mut(), 0, 0) };
             }
         }
+    };
+}
+
+/// Declares handlers with the signature of [`Handler`], each given as
+/// `fn name(ip, fp, m, mem, mem_len, acc) { body }`.
+macro_rules! handlers {
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) $body:block
+    )*) => {
+        $(
+            $(#[$attr])*
+            pub(super) unsafe fn $name(
+                $ip: *const Op,
+                $fp: *mut u64,
+                $m: &mut Machine,
+                $mem: *mut u8,
+                $mem_len: usize,
+                $acc: u64,
+            ) -> Next $body
+        )*
     };
 }
 
@@ -901,74 +939,120 @@ macro_rules! define_handlers {
         load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
         store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+        accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
         /// The handler of every instruction, named after its variant.
         #[allow(non_snake_case)]
         mod handlers {
             use super::*;
 
+            handlers! {
+
             $(
-                pub(super) unsafe fn $bname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $bname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $bname { dst, lhs, rhs });
                     let result = semantics::$bname(<$at>::from_cell(get!(fp, lhs)), <$bt>::from_cell(get!(fp, rhs)));
                     set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
                 $(
-                    pub(super) unsafe fn $bimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    fn $bimm(ip, fp, m, mem, mem_len, acc) {
                         operands!(ip, $bimm { dst, lhs, imm });
                         let result = semantics::$bname(<$at>::from_cell(get!(fp, lhs)), <$bt as Immediate>::from_imm(imm));
                         set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
-                        advance!(ip, fp, m, mem, mem_len)
+                        advance!(ip, fp, m, mem, mem_len, acc)
                     }
                 )?
             )*
             $(
-                pub(super) unsafe fn $uname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $uname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $uname { dst, src });
                     let result = semantics::$uname(<$xt>::from_cell(get!(fp, src)));
                     set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
             $(
-                pub(super) unsafe fn $lname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $lname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $lname { dst, addr, offset });
                     let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(get!(fp, addr), offset), ip, fp, m);
                     set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
             $(
-                pub(super) unsafe fn $sname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $sname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $sname { addr, value, offset });
                     let value = <$sval as Cell>::from_cell(get!(fp, value)) as $smem;
                     trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
-                pub(super) unsafe fn $simm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $simm(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $simm { addr, value, offset });
                     let value = <$sval as Immediate>::from_imm(value) as $smem;
                     trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
             $(
-                pub(super) unsafe fn $brname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $brname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $brname { lhs, rhs, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) != 0 {
-                        jump!(ip, target, fp, m, mem, mem_len);
+                        jump!(ip, target, fp, m, mem, mem_len, acc);
                     }
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
-                pub(super) unsafe fn $brimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $brimm(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $brimm { lhs, imm, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) != 0 {
-                        jump!(ip, target, fp, m, mem, mem_len);
+                        jump!(ip, target, fp, m, mem, mem_len, acc);
                     }
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
+            $(
+                fn $toacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $toacc { lhs, rhs });
+                    let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs)));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $immtoacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $immtoacc { lhs, imm });
+                    let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $accrhs(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accrhs { dst, lhs });
+                    set!(fp, dst, semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(acc)).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $acclhs(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $acclhs { dst, rhs });
+                    set!(fp, dst, semantics::$aname(Cell::from_cell(acc), Cell::from_cell(get!(fp, rhs))).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $accimm(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accimm { dst, imm });
+                    set!(fp, dst, semantics::$aname(Cell::from_cell(acc), Immediate::from_imm(imm)).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $accrhstoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accrhstoacc { lhs });
+                    let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(acc));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $acclhstoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $acclhstoacc { rhs });
+                    let acc = semantics::$aname(Cell::from_cell(acc), Cell::from_cell(get!(fp, rhs)));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $accimmtoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accimmtoacc { imm });
+                    let acc = semantics::$aname(Cell::from_cell(acc), Immediate::from_imm(imm));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+            )*
+            }
         }
 
         /// The handler for `instr`'s variant.
@@ -1020,6 +1104,16 @@ macro_rules! define_handlers {
                     Instr::$brname { .. } => handlers::$brname,
                     Instr::$brimm { .. } => handlers::$brimm,
                 )*
+                $(
+                    Instr::$toacc { .. } => handlers::$toacc,
+                    Instr::$immtoacc { .. } => handlers::$immtoacc,
+                    Instr::$accrhs { .. } => handlers::$accrhs,
+                    Instr::$acclhs { .. } => handlers::$acclhs,
+                    Instr::$accimm { .. } => handlers::$accimm,
+                    Instr::$accrhstoacc { .. } => handlers::$accrhstoacc,
+                    Instr::$acclhstoacc { .. } => handlers::$acclhstoacc,
+                    Instr::$accimmtoacc { .. } => handlers::$accimmtoacc,
+                )*
             }
         }
     };
@@ -1035,9 +1129,10 @@ unsafe fn raise_trap(
     m: &mut Machine,
     mem: *mut u8,
     mem_len: usize,
+    acc: u64,
 ) -> Next {
     m.trap_exit(m.pending_trap);
-    unsafe { leave(ip, fp, m, mem, mem_len) }
+    unsafe { leave(ip, fp, m, mem, mem_len, acc) }
 }
 
 /// The handlers of the hand-written instructions (control, calls, globals,
@@ -1045,49 +1140,27 @@ unsafe fn raise_trap(
 mod control {
     use super::*;
 
-    pub(super) unsafe fn copy(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    handlers! {
+
+    fn copy(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Copy { dst, src });
         set!(fp, dst, get!(fp, src));
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn const32(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn const32(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const32 { dst, value });
         set!(fp, dst, value as u64);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn const64(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn const64(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const64 { dst, value });
         set!(fp, dst, value);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn select(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn select(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             Select {
@@ -1099,114 +1172,60 @@ mod control {
         if get!(fp, cond) as u32 == 0 {
             set!(fp, dst, get!(fp, if_false));
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn unreachable(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn unreachable(ip, fp, m, mem, mem_len, acc) {
         m.pending_trap = TrapCode::Unreachable;
-        unsafe { raise_trap(ip, fp, m, mem, mem_len) }
+        unsafe { raise_trap(ip, fp, m, mem, mem_len, acc) }
     }
 
-    pub(super) unsafe fn br(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Br { target });
-        jump!(ip, target, fp, m, mem, mem_len)
+        jump!(ip, target, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn br_if_nez(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br_if_nez(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfNez { cond, target });
         if get!(fp, cond) as u32 != 0 {
-            jump!(ip, target, fp, m, mem, mem_len);
+            jump!(ip, target, fp, m, mem, mem_len, acc);
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn br_if_eqz(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br_if_eqz(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfEqz { cond, target });
         if get!(fp, cond) as u32 == 0 {
-            jump!(ip, target, fp, m, mem, mem_len);
+            jump!(ip, target, fp, m, mem, mem_len, acc);
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn br_table(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br_table(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrTable { index, first, len });
         let entry = (get!(fp, index) as u32).min(len - 1);
         let target = m.func.get().br_tables[(first + entry) as usize];
-        next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len)
+        next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn ret(
-        _ip: *const Op,
-        _fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn ret(_ip, _fp, m, _mem, _mem_len, _acc) {
         resume!(m.ret(), m)
     }
 
-    pub(super) unsafe fn return_one(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn return_one(ip, fp, m, _mem, _mem_len, _acc) {
         operands!(ip, ReturnOne { src });
         // Slot 0 exists: a function with a result has a frame of at least one cell.
         set!(fp, Slot(0), get!(fp, src));
         resume!(m.ret(), m)
     }
 
-    pub(super) unsafe fn call(
-        ip: *const Op,
-        _fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn call(ip, _fp, m, _mem, _mem_len, _acc) {
         operands!(ip, Call { func, base });
         let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
         resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
     }
 
-    pub(super) unsafe fn call_internal(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn call_internal(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             CallInternal {
@@ -1217,141 +1236,81 @@ mod control {
         );
         match m.call_internal(func, defined, base, unsafe { ip.add(1) }) {
             Some(next) => resume!(next, m),
-            None => unsafe { call_internal_slow(ip, fp, m, mem, mem_len) },
+            None => unsafe { call_internal_slow(ip, fp, m, mem, mem_len, acc) },
         }
     }
 
     /// `call_internal` when `Machine::call_internal` declines: the general call.
     #[inline(never)]
-    unsafe fn call_internal_slow(
-        ip: *const Op,
-        _fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn call_internal_slow(ip, _fp, m, _mem, _mem_len, _acc) {
         // `..`: the look-up below needs only the module index.
         operands!(ip, CallInternal { func, base; .. });
         let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
         resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
     }
 
-    pub(super) unsafe fn call_indirect(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn call_indirect(ip, fp, m, _mem, _mem_len, _acc) {
         operands!(ip, CallIndirect { index, base, site });
         let site = &m.func.get().indirect_sites[site as usize];
         let callee = trap_on_err!(m.resolve_indirect(site, get!(fp, index)), ip, fp, m);
         resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
     }
 
-    pub(super) unsafe fn global_get(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn global_get(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalGet { dst, global });
         let inner = m.inner();
         let g = inner.instances[m.instance as usize].globals[global as usize];
         set!(fp, dst, inner.globals[g as usize].value);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn global_set(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn global_set(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalSet { src, global });
         let instance = m.instance as usize;
         let inner = m.inner_mut();
         let g = inner.instances[instance].globals[global as usize];
         inner.globals[g as usize].value = get!(fp, src);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn memory_size(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn memory_size(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, MemorySize { dst });
         set!(fp, dst, (mem_len >> PAGE_SIZE_LOG2) as u64);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn memory_grow(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_grow(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryGrow { dst, delta });
         set!(fp, dst, m.memory_grow(m.instance, get!(fp, delta)));
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn memory_fill(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_fill(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryFill { args });
         let (d, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.memory_fill(m.instance, d, v, n), ip, fp, m);
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn memory_copy(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_copy(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryCopy { args });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.memory_copy(m.instance, d, s, n), ip, fp, m);
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn memory_init(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_init(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryInit { args, data });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.memory_init(m.instance, data, d, s, n), ip, fp, m);
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn data_drop(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn data_drop(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, DataDrop { data });
         let instance = m.instance as usize;
         if let Some(alive) = m.inner_mut().instances[instance]
@@ -1360,16 +1319,10 @@ mod control {
         {
             *alive = false;
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_get(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_get(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableGet { dst, index, table });
         let t = m.table_index(m.instance, table);
         let elems = &m.inner().tables[t].elems;
@@ -1383,16 +1336,10 @@ mod control {
             m
         );
         set!(fp, dst, value);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_set(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_set(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             TableSet {
@@ -1413,29 +1360,17 @@ mod control {
             m
         );
         *slot = value;
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_size(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_size(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableSize { dst, table });
         let t = m.table_index(m.instance, table);
         set!(fp, dst, m.inner().tables[t].elems.len() as u64);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_grow(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_grow(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableGrow { args, table });
         let t = m.table_index(m.instance, table);
         let (init, delta) = (get!(fp, args), get_at!(fp, args, 1));
@@ -1445,29 +1380,17 @@ mod control {
             args,
             old.map_or(u32::MAX as u64, |old| old as u32 as u64)
         );
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_fill(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_fill(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableFill { args, table });
         let (i, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.table_fill(m.instance, table, i, v, n), ip, fp, m);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_copy(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_copy(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             TableCopy {
@@ -1483,29 +1406,17 @@ mod control {
             fp,
             m
         );
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_init(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_init(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableInit { args, table, elem });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.table_init(m.instance, table, elem, d, s, n), ip, fp, m);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn elem_drop(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn elem_drop(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, ElemDrop { elem });
         let instance = m.instance as usize;
         if let Some(segment) = m.inner_mut().instances[instance]
@@ -1514,19 +1425,14 @@ mod control {
         {
             *segment = Arc::from([]);
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn ref_func(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn ref_func(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, RefFunc { dst, func });
         let store_index = m.inner().instances[m.instance as usize].funcs[func as usize];
         set!(fp, dst, store_index as u64 + 1);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
     }
 }

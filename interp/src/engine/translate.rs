@@ -455,9 +455,13 @@ impl Translator<'_> {
         let rhs = self.pop()?;
         let lhs = self.pop()?;
         let pos = self.stack.len();
+        let temps = [
+            self.temp_slot(pos, lhs),
+            self.temp_slot(pos + 1, rhs),
+        ];
         let rhs = self.use_operand(pos + 1, rhs);
         let lhs = self.use_operand(pos, lhs);
-        self.emit(make(self.canonical(pos), lhs, rhs));
+        self.emit_consuming(make(self.canonical(pos), lhs, rhs), temps);
         self.push(Operand::Temp);
         Ok(())
     }
@@ -466,10 +470,34 @@ impl Translator<'_> {
         self.pop()?;
         let lhs = self.pop()?;
         let pos = self.stack.len();
+        let temps = [self.temp_slot(pos, lhs), None];
         let lhs = self.use_operand(pos, lhs);
-        self.emit(make(self.canonical(pos), lhs));
+        self.emit_consuming(make(self.canonical(pos), lhs), temps);
         self.push(Operand::Temp);
         Ok(())
+    }
+
+    /// The slot of popped operand `operand` (at `pos`) if it is a temporary,
+    /// which nothing but its consumer reads.
+    fn temp_slot(&self, pos: usize, operand: Operand) -> Option<Slot> {
+        (operand == Operand::Temp).then(|| self.canonical(pos))
+    }
+
+    /// Emits `instr`, which consumes the temporaries `temps`. When the last
+    /// instruction computed one of them and no jump lands between the two,
+    /// that value goes through the accumulator instead of its slot.
+    fn emit_consuming(&mut self, instr: Instr, temps: [Option<Slot>; 2]) {
+        if self.code.len() > self.label_pos
+            && let Some((produced, producer)) = self.code.last().and_then(Instr::with_result_in_acc)
+            && temps.contains(&Some(produced))
+            && let Some(consumer) = instr.reading_acc(produced)
+        {
+            let last = self.code.len() - 1;
+            self.code[last] = producer;
+            self.emit(consumer);
+            return;
+        }
+        self.emit(instr);
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) -> Result<(), Error> {
