@@ -493,3 +493,70 @@ fn accumulated_expressions_match_steps_through_locals() {
         }
     }
 }
+
+/// Loads and stores with their address or value in the accumulator (an
+/// address computed just before, a loaded value consumed or stored just
+/// after) match the same steps through locals.
+#[test]
+fn accumulated_loads_and_stores_match_steps_through_locals() {
+    let loads = [
+        ("i32", "i32.load"), ("i64", "i64.load"), ("i32", "i32.load8_s"), ("i32", "i32.load8_u"),
+        ("i32", "i32.load16_s"), ("i32", "i32.load16_u"), ("i64", "i64.load8_s"), ("i64", "i64.load8_u"),
+        ("i64", "i64.load16_s"), ("i64", "i64.load16_u"), ("i64", "i64.load32_s"), ("i64", "i64.load32_u"),
+    ];
+    let mut funcs = String::new();
+    for (i, (ty, load)) in loads.iter().enumerate() {
+        funcs.push_str(&format!(
+            r#"
+            (func (export "nested_{i}") (param $p i32) (param $x i64) (result i64)
+                ({ty}.store offset=64 (local.get $p) ({ty}.add ({load} offset=3 (i32.add (local.get $p) (i32.const 5))) ({ty}.const 9)))
+                (i64.extend_{ty}_u ({load} offset=64 (local.get $p))))"#
+        ).replace("i64.extend_i64_u", "i64.add (i64.const 0)"));
+        funcs.push_str(&format!(
+            r#"
+            (func (export "stepped_{i}") (param $p i32) (param $x i64) (result i64)
+                (local $a i32) (local $v {ty})
+                (local.set $a (i32.add (local.get $p) (i32.const 5)))
+                (local.set $v ({load} offset=3 (local.get $a)))
+                (local.set $v ({ty}.add (local.get $v) ({ty}.const 9)))
+                ({ty}.store offset=64 (local.get $p) (local.get $v))
+                (local.set $v ({load} offset=64 (local.get $p)))
+                (i64.extend_{ty}_u (local.get $v)))"#
+        ).replace("i64.extend_i64_u", "i64.add (i64.const 0)"));
+    }
+    funcs.push_str(
+        r#"
+        (func (export "copy_floats") (param $from i32) (param $to i32)
+            (f32.store (local.get $to) (f32.load (local.get $from)))
+            (f64.store offset=8 (local.get $to) (f64.load offset=8 (local.get $from))))
+        (func (export "read64") (param $at i32) (result i64) (i64.load (local.get $at)))"#,
+    );
+    let wat = format!(
+        r#"(module (memory 1)
+            (data (i32.const 0) "\f1\e2\d3\c4\b5\a6\97\88\79\6a\5b\4c\3d\2e\1f\00\ff\80\7f\01")
+            {funcs})"#
+    );
+    let (mut store, instance) = instantiate(&wat);
+    for i in 0..loads.len() {
+        for p in [0, 3, 7] {
+            let mut results = [0i64; 2];
+            for (which, name) in ["nested", "stepped"].iter().enumerate() {
+                let func = instance
+                    .get_typed_func::<(i32, i64), i64>(&store, &format!("{name}_{i}"))
+                    .expect("exported");
+                results[which] = func.call(&mut store, (p, 0)).expect("runs");
+            }
+            assert_eq!(results[0], results[1], "{} at {p}", loads[i].1);
+        }
+    }
+    let copy = instance
+        .get_typed_func::<(i32, i32), ()>(&store, "copy_floats")
+        .expect("exported");
+    let read = instance
+        .get_typed_func::<i32, i64>(&store, "read64")
+        .expect("exported");
+    copy.call(&mut store, (0, 200)).expect("runs");
+    let low = |v: i64| v & 0xffff_ffff;
+    assert_eq!(low(read.call(&mut store, 200).unwrap()), low(read.call(&mut store, 0).unwrap()));
+    assert_eq!(read.call(&mut store, 208).unwrap(), read.call(&mut store, 8).unwrap());
+}

@@ -89,8 +89,8 @@ macro_rules! define_instr {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
@@ -151,10 +151,19 @@ macro_rules! define_instr {
                 $( $bimm { dst: Slot, lhs: Slot, imm: i32 } )?
             )*
             $( $uname { dst: Slot, src: Slot } )*
-            $( $lname { dst: Slot, addr: Slot, offset: u32 } )*
+            $(
+                $lname { dst: Slot, addr: Slot, offset: u32 }
+                /// The load, to the accumulator.
+                $ltoacc { addr: Slot, offset: u32 }
+                /// The load from the address in the accumulator.
+                $laccaddr { dst: Slot, offset: u32 }
+                $laccaddrtoacc { offset: u32 }
+            )*
             $(
                 $sname { addr: Slot, value: Slot, offset: u32 }
                 $simm { addr: Slot, value: i32, offset: u32 }
+                /// The store of the accumulator.
+                $saccvalue { addr: Slot, offset: u32 }
             )*
             $(
                 $brname { lhs: Slot, rhs: Slot, target: Target }
@@ -194,7 +203,7 @@ macro_rules! define_instr {
                         $( Instr::$bimm { dst, .. } => Some(dst), )?
                     )*
                     $( Instr::$uname { dst, .. } => Some(dst), )*
-                    $( Instr::$lname { dst, .. } => Some(dst), )*
+                    $( Instr::$lname { dst, .. } | Instr::$laccaddr { dst, .. } => Some(dst), )*
                     $(
                         Instr::$accrhs { dst, .. }
                         | Instr::$acclhs { dst, .. }
@@ -219,7 +228,7 @@ macro_rules! define_instr {
             }
 
             /// `self` leaving its result in the accumulator, and the slot it
-            /// wrote instead, for the rows of `accumulate`.
+            /// wrote instead, for the rows of `accumulate` and loads.
             pub(crate) fn with_result_in_acc(&self) -> Option<(Slot, Instr)> {
                 Some(match *self {
                     $(
@@ -229,18 +238,30 @@ macro_rules! define_instr {
                         Instr::$acclhs { dst, rhs } => (dst, Instr::$acclhstoacc { rhs }),
                         Instr::$accimm { dst, imm } => (dst, Instr::$accimmtoacc { imm }),
                     )*
+                    $(
+                        Instr::$lname { dst, addr, offset } => (dst, Instr::$ltoacc { addr, offset }),
+                        Instr::$laccaddr { dst, offset } => (dst, Instr::$laccaddrtoacc { offset }),
+                    )*
                     _ => return None,
                 })
             }
 
             /// `self` taking its operand `slot` from the accumulator instead,
-            /// for the rows of `accumulate` that read `slot` once.
+            /// for the rows of `accumulate`, loads and stores that read `slot` once.
             pub(crate) fn reading_acc(&self, slot: Slot) -> Option<Instr> {
                 Some(match *self {
                     $(
                         Instr::$aname { dst, lhs, rhs } if lhs == slot && rhs != slot => Instr::$acclhs { dst, rhs },
                         Instr::$aname { dst, lhs, rhs } if rhs == slot && lhs != slot => Instr::$accrhs { dst, lhs },
                         Instr::$aimm { dst, lhs, imm } if lhs == slot => Instr::$accimm { dst, imm },
+                    )*
+                    $(
+                        Instr::$lname { dst, addr, offset } if addr == slot => Instr::$laccaddr { dst, offset },
+                    )*
+                    $(
+                        Instr::$sname { addr, value, offset } if value == slot && addr != slot => {
+                            Instr::$saccvalue { addr, offset }
+                        }
                     )*
                     _ => return None,
                 })

@@ -108,3 +108,27 @@ params=3 locals=3 frame=6
 ";
     assert_eq!(got, expected);
 }
+
+/// Loads take their address from the accumulator and leave their value
+/// there; stores take their value from it.
+#[test]
+fn accumulator_through_loads_and_stores() {
+    let got = disassemble(
+        r#"(module (memory 1)
+            (func (param $p i32) (result i32)
+                (i32.store offset=4 (local.get $p)
+                    (i32.add (i32.load (i32.add (local.get $p) (i32.const 8))) (i32.const 1)))
+                (i32.load8_u (local.get $p))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=4
+   0: I32AddImmToAcc lhs=s0 imm=8
+   1: I32LoadAccAddrToAcc offset=0
+   2: I32AddAccImmToAcc imm=1
+   3: I32StoreAccValue addr=s0 offset=4
+   4: I32Load8U dst=s0 addr=s0 offset=0
+   5: Return
+";
+    assert_eq!(got, expected);
+}

@@ -936,8 +936,8 @@ macro_rules! define_handlers {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
@@ -979,6 +979,22 @@ macro_rules! define_handlers {
                     set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
                     advance!(ip, fp, m, mem, mem_len, acc)
                 }
+                fn $ltoacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $ltoacc { addr, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(get!(fp, addr), offset), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
+                }
+                fn $laccaddr(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $laccaddr { dst, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(acc, offset), ip, fp, m);
+                    set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $laccaddrtoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $laccaddrtoacc { offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(acc, offset), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
+                }
             )*
             $(
                 fn $sname(ip, fp, m, mem, mem_len, acc) {
@@ -990,6 +1006,12 @@ macro_rules! define_handlers {
                 fn $simm(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $simm { addr, value, offset });
                     let value = <$sval as Immediate>::from_imm(value) as $smem;
+                    trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $saccvalue(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $saccvalue { addr, offset });
+                    let value = <$sval as Cell>::from_cell(acc) as $smem;
                     trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
                     advance!(ip, fp, m, mem, mem_len, acc)
                 }
@@ -1095,10 +1117,16 @@ macro_rules! define_handlers {
                     $( Instr::$bimm { .. } => handlers::$bimm, )?
                 )*
                 $( Instr::$uname { .. } => handlers::$uname, )*
-                $( Instr::$lname { .. } => handlers::$lname, )*
+                $(
+                    Instr::$lname { .. } => handlers::$lname,
+                    Instr::$ltoacc { .. } => handlers::$ltoacc,
+                    Instr::$laccaddr { .. } => handlers::$laccaddr,
+                    Instr::$laccaddrtoacc { .. } => handlers::$laccaddrtoacc,
+                )*
                 $(
                     Instr::$sname { .. } => handlers::$sname,
                     Instr::$simm { .. } => handlers::$simm,
+                    Instr::$saccvalue { .. } => handlers::$saccvalue,
                 )*
                 $(
                     Instr::$brname { .. } => handlers::$brname,

@@ -167,35 +167,37 @@ macro_rules! for_each_numeric_op {
 
                 RefIsNull: fn(a: u64) -> i32 { (a == crate::store::entities::NULL_REF) as i32 }
             }
-            // `Name: T as C`: read a little-endian `T` at the effective address, widen it to `C`.
+            // `Name => ToAcc, AccAddr, AccAddrToAcc: T as C`: read a little-endian `T` at the
+            // effective address, widen it to `C`; the accumulator forms write the result to it
+            // and take the address from it.
             load {
-                I32Load: i32 as i32;
-                I64Load: i64 as i64;
-                F32Load: u32 as u32;
-                F64Load: u64 as u64;
-                I32Load8S: i8 as i32;
-                I32Load8U: u8 as i32;
-                I32Load16S: i16 as i32;
-                I32Load16U: u16 as i32;
-                I64Load8S: i8 as i64;
-                I64Load8U: u8 as i64;
-                I64Load16S: i16 as i64;
-                I64Load16U: u16 as i64;
-                I64Load32S: i32 as i64;
-                I64Load32U: u32 as i64;
+                I32Load => I32LoadToAcc, I32LoadAccAddr, I32LoadAccAddrToAcc: i32 as i32;
+                I64Load => I64LoadToAcc, I64LoadAccAddr, I64LoadAccAddrToAcc: i64 as i64;
+                F32Load => F32LoadToAcc, F32LoadAccAddr, F32LoadAccAddrToAcc: u32 as u32;
+                F64Load => F64LoadToAcc, F64LoadAccAddr, F64LoadAccAddrToAcc: u64 as u64;
+                I32Load8S => I32Load8SToAcc, I32Load8SAccAddr, I32Load8SAccAddrToAcc: i8 as i32;
+                I32Load8U => I32Load8UToAcc, I32Load8UAccAddr, I32Load8UAccAddrToAcc: u8 as i32;
+                I32Load16S => I32Load16SToAcc, I32Load16SAccAddr, I32Load16SAccAddrToAcc: i16 as i32;
+                I32Load16U => I32Load16UToAcc, I32Load16UAccAddr, I32Load16UAccAddrToAcc: u16 as i32;
+                I64Load8S => I64Load8SToAcc, I64Load8SAccAddr, I64Load8SAccAddrToAcc: i8 as i64;
+                I64Load8U => I64Load8UToAcc, I64Load8UAccAddr, I64Load8UAccAddrToAcc: u8 as i64;
+                I64Load16S => I64Load16SToAcc, I64Load16SAccAddr, I64Load16SAccAddrToAcc: i16 as i64;
+                I64Load16U => I64Load16UToAcc, I64Load16UAccAddr, I64Load16UAccAddrToAcc: u16 as i64;
+                I64Load32S => I64Load32SToAcc, I64Load32SAccAddr, I64Load32SAccAddrToAcc: i32 as i64;
+                I64Load32U => I64Load32UToAcc, I64Load32UAccAddr, I64Load32UAccAddrToAcc: u32 as i64;
             }
-            // `Name / NameImm: C as T`: take the cell (or the `i32` immediate) as `C`, narrow it
-            // to `T`, write it little-endian.
+            // `Name / NameImm => AccValue: C as T`: take the cell (or the `i32` immediate, or
+            // the accumulator) as `C`, narrow it to `T`, write it little-endian.
             store {
-                I32Store / I32StoreImm: i32 as i32;
-                I64Store / I64StoreImm: i64 as i64;
-                F32Store / F32StoreImm: u32 as u32;
-                F64Store / F64StoreImm: u64 as u64;
-                I32Store8 / I32Store8Imm: i32 as u8;
-                I32Store16 / I32Store16Imm: i32 as u16;
-                I64Store8 / I64Store8Imm: i64 as u8;
-                I64Store16 / I64Store16Imm: i64 as u16;
-                I64Store32 / I64Store32Imm: i64 as u32;
+                I32Store / I32StoreImm => I32StoreAccValue: i32 as i32;
+                I64Store / I64StoreImm => I64StoreAccValue: i64 as i64;
+                F32Store / F32StoreImm => F32StoreAccValue: u32 as u32;
+                F64Store / F64StoreImm => F64StoreAccValue: u64 as u64;
+                I32Store8 / I32Store8Imm => I32Store8AccValue: i32 as u8;
+                I32Store16 / I32Store16Imm => I32Store16AccValue: i32 as u16;
+                I64Store8 / I64Store8Imm => I64Store8AccValue: i64 as u8;
+                I64Store16 / I64Store16Imm => I64Store16AccValue: i64 as u16;
+                I64Store32 / I64Store32Imm => I64Store32AccValue: i64 as u32;
             }
             // `BrIfName / BrIfNameImm = Compare / CompareImm, not BrIfNegated / BrIfNegatedImm`:
             // `br_if` fused with an integer comparison (the negation serves `if`, which

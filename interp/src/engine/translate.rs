@@ -284,8 +284,8 @@ macro_rules! define_generated_translation {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         $($rest:tt)*
     ) => {
         impl Translator<'_> {
@@ -320,9 +320,10 @@ macro_rules! define_generated_translation {
                         let value = self.pop()?;
                         let addr = self.pop()?;
                         let pos = self.stack.len();
+                        let temps = [self.temp_slot(pos, addr), self.temp_slot(pos + 1, value)];
                         let addr = self.use_operand(pos, addr);
                         let value = self.use_operand(pos + 1, value);
-                        self.emit(Instr::$sname { addr, value, offset });
+                        self.emit_consuming(Instr::$sname { addr, value, offset }, temps);
                     } )*
                     _ => return Ok(false),
                 }
@@ -503,8 +504,9 @@ impl Translator<'_> {
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) -> Result<(), Error> {
         let src = self.pop()?;
         let pos = self.stack.len();
+        let temps = [self.temp_slot(pos, src), None];
         let src = self.use_operand(pos, src);
-        self.emit(make(self.canonical(pos), src));
+        self.emit_consuming(make(self.canonical(pos), src), temps);
         self.push(Operand::Temp);
         Ok(())
     }
