@@ -29,7 +29,7 @@ use smallvec::SmallVec;
 use super::bytecode::{Instr, Slot};
 use super::numeric::{Cell, Immediate, Outcome, for_each_numeric_op, semantics};
 use super::{CompiledFunc, IndirectSite, compiled};
-use crate::store::entities::{FuncEntity, NULL_REF, StoreInner, TableEntity};
+use crate::store::entities::{FuncEntity, GlobalEntity, NULL_REF, StoreInner, TableEntity};
 use crate::{Error, FrameInfo, Store, Trap, TrapCode, call_host, grow_memory, grow_table};
 
 /// Value-stack cells one entry into wasm may use (64 MiB); deep recursion
@@ -88,17 +88,17 @@ struct Entered {
 
 /// Zeroes a callee's declared locals. Most functions declare a few, for which
 /// stores in place are cheaper than a call of `memset` (which would also give
-/// the call handler a stack frame): up to 16 cells are covered by two
-/// overlapping fixed-size writes, which LLVM does not turn back into `memset`.
+/// the call handler a stack frame): each run of up to 16 cells is covered by
+/// two overlapping fixed-size writes, which LLVM does not turn back into `memset`.
 #[inline(always)]
 fn zero_cells(cells: &mut [u64]) {
-    match cells.len() {
-        0 => {}
-        1 => cells[0] = 0,
-        2..4 => zero_both_ends::<2>(cells),
-        4..8 => zero_both_ends::<4>(cells),
-        8..=16 => zero_both_ends::<8>(cells),
-        _ => cells.fill(0),
+    for chunk in cells.chunks_mut(16) {
+        match chunk.len() {
+            1 => chunk[0] = 0,
+            2..4 => zero_both_ends::<2>(chunk),
+            4..8 => zero_both_ends::<4>(chunk),
+            _ => zero_both_ends::<8>(chunk),
+        }
     }
 }
 
@@ -220,6 +220,27 @@ type Handler = unsafe fn(
     acc: u64,
 ) -> Next;
 
+/// Declares handlers with the signature of [`Handler`], each given as
+/// `fn name(ip, fp, m, mem, mem_len, acc) { body }`.
+macro_rules! handlers {
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) $body:block
+    )*) => {
+        $(
+            $(#[$attr])*
+            pub(super) unsafe fn $name(
+                $ip: *const Op,
+                $fp: *mut u64,
+                $m: &mut Machine,
+                $mem: *mut u8,
+                $mem_len: usize,
+                $acc: u64,
+            ) -> Next $body
+        )*
+    };
+}
+
 /// The op to run next and its frame; a null `ip` means "leave, see `Machine::exit`".
 #[derive(Clone, Copy)]
 pub(crate) struct Next {
@@ -249,20 +270,15 @@ static LEAVE: Op = Op {
     instr: Instr::Unreachable {},
 };
 
-/// The handler of [`LEAVE`]. Its result is opaque so that LLVM does not
-/// propagate the constant into the handlers that reach it: a handler whose
-/// paths all end in calls of handlers keeps them as jumps, one that returns a
-/// constant on some path does not.
-#[inline(never)]
-unsafe fn leave(
-    _ip: *const Op,
-    _fp: *mut u64,
-    _m: &mut Machine,
-    _mem: *mut u8,
-    _mem_len: usize,
-    _acc: u64,
-) -> Next {
-    std::hint::black_box(Next::EXIT)
+handlers! {
+    /// The handler of [`LEAVE`]. Its result is opaque so that LLVM does not
+    /// propagate the constant into the handlers that reach it: a handler whose
+    /// paths all end in calls of handlers keeps them as jumps, one that returns a
+    /// constant on some path does not.
+    #[inline(never)]
+    fn leave(_ip, _fp, _m, _mem, _mem_len, _acc) {
+        std::hint::black_box(Next::EXIT)
+    }
 }
 
 /// Why the handlers stopped.
@@ -311,6 +327,13 @@ pub(super) struct Machine {
     /// The code table of the running instance's module (see `FuncCode` for
     /// why it outlives the run), for `CallInternal`.
     module_code: *const [OnceLock<Arc<CompiledFunc>>],
+    /// The running instance's globals (store indices, in its module's
+    /// index space) and the store's globals, for `global.get`/`global.set`
+    /// without going through the instance. Both are re-derived whenever the
+    /// running instance changes and after host calls, the only code that can
+    /// add instances or globals to the store while wasm runs.
+    instance_globals: *const [u32],
+    globals: *mut [GlobalEntity],
     base: usize,
     instance: u32,
     /// The running function's index in its module (not the store): calls
@@ -446,7 +469,7 @@ impl Machine {
         if entered.instance != self.instance {
             self.instance = entered.instance;
             self.refresh_memory();
-            self.refresh_module_code();
+            self.refresh_instance();
         }
         Next {
             ip: self.code,
@@ -454,10 +477,15 @@ impl Machine {
         }
     }
 
-    /// Points `module_code` at the running instance's module.
-    fn refresh_module_code(&mut self) {
-        let instance = &self.inner().instances[self.instance as usize];
+    /// Points `module_code`, `instance_globals` and `globals` at the running
+    /// instance's module and globals and the store's globals.
+    fn refresh_instance(&mut self) {
+        // SAFETY: as in `inner_mut`; the borrow ends before `self` is written.
+        let inner = unsafe { &mut *self.inner };
+        let instance = &inner.instances[self.instance as usize];
         self.module_code = &*instance.module.inner.code;
+        self.instance_globals = &*instance.globals;
+        self.globals = &mut *inner.globals;
     }
 
     /// `call` of function `func` of the running instance, defined there as
@@ -520,7 +548,7 @@ impl Machine {
         // move, so only a return to another instance needs a new view.
         if caller.instance != self.instance {
             self.instance = caller.instance;
-            self.refresh_module_code();
+            self.refresh_instance();
             self.refresh_memory();
         }
         Next {
@@ -743,6 +771,8 @@ impl<'s, T> Executor<'s, T> {
                 func: FuncCode(NonNull::dangling()),
                 code: std::ptr::null(),
                 module_code: &[],
+                instance_globals: &[],
+                globals: &mut [],
                 base: 0,
                 instance: 0,
                 func_idx: 0,
@@ -771,7 +801,7 @@ impl<'s, T> Executor<'s, T> {
         self.m.instance = entered.instance;
         self.m.func_idx = entered.func_idx;
         self.m.refresh_memory();
-        self.m.refresh_module_code();
+        self.m.refresh_instance();
         let mut ip = self.m.code;
         loop {
             // Re-derived from the store on every entry: a host call had it borrowed.
@@ -790,6 +820,7 @@ impl<'s, T> Executor<'s, T> {
                     self.call_host_at(host_index, callee, base)?;
                     self.m.inner = &mut self.store.inner;
                     self.m.refresh_memory();
+                    self.m.refresh_instance();
                     ip = resume;
                 }
                 None => return Err(Error::Other("internal error: executor stopped".into())),
@@ -908,27 +939,6 @@ macro_rules! trap_on_err {
                 return unsafe { raise_trap($ip, $fp, $m, std::ptr::null_mut(), 0, 0) };
             }
         }
-    };
-}
-
-/// Declares handlers with the signature of [`Handler`], each given as
-/// `fn name(ip, fp, m, mem, mem_len, acc) { body }`.
-macro_rules! handlers {
-    ($(
-        $(#[$attr:meta])*
-        fn $name:ident($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) $body:block
-    )*) => {
-        $(
-            $(#[$attr])*
-            pub(super) unsafe fn $name(
-                $ip: *const Op,
-                $fp: *mut u64,
-                $m: &mut Machine,
-                $mem: *mut u8,
-                $mem_len: usize,
-                $acc: u64,
-            ) -> Next $body
-        )*
     };
 }
 
@@ -1149,18 +1159,13 @@ macro_rules! define_handlers {
 for_each_numeric_op!(define_handlers);
 
 /// Leaves the handlers with the trap `pending_trap`.
-#[cold]
-#[inline(never)]
-unsafe fn raise_trap(
-    ip: *const Op,
-    fp: *mut u64,
-    m: &mut Machine,
-    mem: *mut u8,
-    mem_len: usize,
-    acc: u64,
-) -> Next {
-    m.trap_exit(m.pending_trap);
-    unsafe { leave(ip, fp, m, mem, mem_len, acc) }
+handlers! {
+    #[cold]
+    #[inline(never)]
+    fn raise_trap(ip, fp, m, mem, mem_len, acc) {
+        m.trap_exit(m.pending_trap);
+        unsafe { leave(ip, fp, m, mem, mem_len, acc) }
+    }
 }
 
 /// The handlers of the hand-written instructions (control, calls, globals,
@@ -1286,18 +1291,18 @@ mod control {
 
     fn global_get(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalGet { dst, global });
-        let inner = m.inner();
-        let g = inner.instances[m.instance as usize].globals[global as usize];
-        set!(fp, dst, inner.globals[g as usize].value);
+        // SAFETY: see `Machine::instance_globals`: both point into the store,
+        // which nothing has changed since they were derived.
+        let (map, globals) = unsafe { (&*m.instance_globals, &*m.globals) };
+        set!(fp, dst, globals[map[global as usize] as usize].value);
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
     fn global_set(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalSet { src, global });
-        let instance = m.instance as usize;
-        let inner = m.inner_mut();
-        let g = inner.instances[instance].globals[global as usize];
-        inner.globals[g as usize].value = get!(fp, src);
+        // SAFETY: as in `global_get`; no other reference into the store is live.
+        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
+        globals[map[global as usize] as usize].value = get!(fp, src);
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
