@@ -560,3 +560,25 @@ fn accumulated_loads_and_stores_match_steps_through_locals() {
     assert_eq!(low(read.call(&mut store, 200).unwrap()), low(read.call(&mut store, 0).unwrap()));
     assert_eq!(read.call(&mut store, 208).unwrap(), read.call(&mut store, 8).unwrap());
 }
+
+/// `br_if` and `if` on a condition left in the accumulator take the right
+/// arm both ways.
+#[test]
+fn branches_on_accumulated_conditions() {
+    let (mut store, instance) = instantiate(
+        r#"(module
+            (func (export "pick") (param $x i32) (result i32)
+                (block $b
+                    (br_if $b (i32.and (local.get $x) (i32.const 1)))
+                    (return (i32.const 10)))
+                (if (i32.eqz (i32.and (local.get $x) (i32.const 2)))
+                    (then (return (i32.const 20))))
+                (i32.const 30)))"#,
+    );
+    let pick = instance
+        .get_typed_func::<i32, i32>(&store, "pick")
+        .expect("exported");
+    for (x, expected) in [(0, 10), (2, 10), (1, 20), (3, 30)] {
+        assert_eq!(pick.call(&mut store, x).expect("runs"), expected, "pick({x})");
+    }
+}

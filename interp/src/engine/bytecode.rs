@@ -107,6 +107,10 @@ macro_rules! define_instr {
             Br { target: Target }
             BrIfNez { cond: Slot, target: Target }
             BrIfEqz { cond: Slot, target: Target }
+            /// `BrIfNez` on the accumulator.
+            BrIfNezAcc { target: Target }
+            /// `BrIfEqz` on the accumulator.
+            BrIfEqzAcc { target: Target }
             /// Jumps to `br_tables[first + min(index, len - 1)]` (the last entry is the default).
             BrTable { index: Slot, first: u32, len: u32 }
             /// The results are already in the frame's first slots.
@@ -218,7 +222,9 @@ macro_rules! define_instr {
                 match self {
                     Instr::Br { target }
                     | Instr::BrIfNez { target, .. }
-                    | Instr::BrIfEqz { target, .. } => Some(target),
+                    | Instr::BrIfEqz { target, .. }
+                    | Instr::BrIfNezAcc { target }
+                    | Instr::BrIfEqzAcc { target } => Some(target),
                     $(
                         Instr::$brname { target, .. } => Some(target),
                         Instr::$brimm { target, .. } => Some(target),
@@ -247,9 +253,12 @@ macro_rules! define_instr {
             }
 
             /// `self` taking its operand `slot` from the accumulator instead,
-            /// for the rows of `accumulate`, loads and stores that read `slot` once.
+            /// for the rows of `accumulate`, loads, stores and `br_if` that read
+            /// `slot` once.
             pub(crate) fn reading_acc(&self, slot: Slot) -> Option<Instr> {
                 Some(match *self {
+                    Instr::BrIfNez { cond, target } if cond == slot => Instr::BrIfNezAcc { target },
+                    Instr::BrIfEqz { cond, target } if cond == slot => Instr::BrIfEqzAcc { target },
                     $(
                         Instr::$aname { dst, lhs, rhs } if lhs == slot && rhs != slot => Instr::$acclhs { dst, rhs },
                         Instr::$aname { dst, lhs, rhs } if rhs == slot && lhs != slot => Instr::$accrhs { dst, lhs },

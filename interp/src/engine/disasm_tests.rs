@@ -132,3 +132,31 @@ params=1 locals=1 frame=4
 ";
     assert_eq!(got, expected);
 }
+
+const BRANCH_ON_BITS: &str = r#"(module
+    (func (param $x i32) (result i32)
+        (block $b
+            (br_if $b (i32.and (local.get $x) (i32.const 1)))
+            (return (i32.const 10)))
+        (if (i32.eqz (i32.and (local.get $x) (i32.const 2)))
+            (then (return (i32.const 20))))
+        (i32.const 30)))"#;
+
+/// `br_if` and `if` test a condition computed just before in the accumulator.
+#[test]
+fn branches_on_the_accumulator() {
+    let expected = "\
+params=1 locals=1 frame=3
+   0: I32AndImmToAcc lhs=s0 imm=1
+   1: BrIfNezAcc target=@4
+   2: Const32 dst=s0 value=10
+   3: Return
+   4: I32AndImmToAcc lhs=s0 imm=2
+   5: BrIfNezAcc target=@8
+   6: Const32 dst=s0 value=20
+   7: Return
+   8: Const32 dst=s0 value=30
+   9: Return
+";
+    assert_eq!(disassemble(BRANCH_ON_BITS, 0), expected);
+}

@@ -1099,6 +1099,8 @@ macro_rules! define_handlers {
                 Instr::Br { .. } => c::br,
                 Instr::BrIfNez { .. } => c::br_if_nez,
                 Instr::BrIfEqz { .. } => c::br_if_eqz,
+                Instr::BrIfNezAcc { .. } => c::br_if_nez_acc,
+                Instr::BrIfEqzAcc { .. } => c::br_if_eqz_acc,
                 Instr::BrTable { .. } => c::br_table,
                 Instr::Return {} => c::ret,
                 Instr::ReturnOne { .. } => c::return_one,
@@ -1158,8 +1160,8 @@ macro_rules! define_handlers {
 }
 for_each_numeric_op!(define_handlers);
 
-/// Leaves the handlers with the trap `pending_trap`.
 handlers! {
+    /// Leaves the handlers with the trap `pending_trap`.
     #[cold]
     #[inline(never)]
     fn raise_trap(ip, fp, m, mem, mem_len, acc) {
@@ -1229,6 +1231,22 @@ mod control {
     fn br_if_eqz(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfEqz { cond, target });
         if get!(fp, cond) as u32 == 0 {
+            jump!(ip, target, fp, m, mem, mem_len, acc);
+        }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn br_if_nez_acc(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, BrIfNezAcc { target });
+        if acc as u32 != 0 {
+            jump!(ip, target, fp, m, mem, mem_len, acc);
+        }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn br_if_eqz_acc(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, BrIfEqzAcc { target });
+        if acc as u32 == 0 {
             jump!(ip, target, fp, m, mem, mem_len, acc);
         }
         advance!(ip, fp, m, mem, mem_len, acc)

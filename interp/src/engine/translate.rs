@@ -487,7 +487,7 @@ impl Translator<'_> {
     /// Emits `instr`, which consumes the temporaries `temps`. When the last
     /// instruction computed one of them and no jump lands between the two,
     /// that value goes through the accumulator instead of its slot.
-    fn emit_consuming(&mut self, instr: Instr, temps: [Option<Slot>; 2]) {
+    fn emit_consuming(&mut self, instr: Instr, temps: [Option<Slot>; 2]) -> usize {
         if self.code.len() > self.label_pos
             && let Some((produced, producer)) = self.code.last().and_then(Instr::with_result_in_acc)
             && temps.contains(&Some(produced))
@@ -495,10 +495,16 @@ impl Translator<'_> {
         {
             let last = self.code.len() - 1;
             self.code[last] = producer;
-            self.emit(consumer);
-            return;
+            return self.emit(consumer);
         }
-        self.emit(instr);
+        self.emit(instr)
+    }
+
+    /// Emits a branch made by `conditional_jump` (or an unconditional one):
+    /// the popped condition's slot, just above the stack, is dead after it.
+    fn emit_branch(&mut self, instr: Instr) -> usize {
+        let cond = self.canonical(self.stack.len());
+        self.emit_consuming(instr, [Some(cond), None])
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) -> Result<(), Error> {
@@ -595,9 +601,9 @@ impl Translator<'_> {
         let target = &self.ctrls[ctrl];
         if target.kind == CtrlKind::Loop {
             let head = Target(target.loop_head);
-            self.emit(make(head));
+            self.emit_branch(make(head));
         } else {
-            let at = self.emit(make(Target(u32::MAX)));
+            let at = self.emit_branch(make(Target(u32::MAX)));
             self.ctrls[ctrl].patches.push(Patch::Instr(at));
         }
     }
@@ -840,7 +846,7 @@ impl Translator<'_> {
                 let jump = self.conditional_jump(true)?;
                 self.materialize_locals();
                 self.materialize_top(params);
-                let at = self.emit(jump);
+                let at = self.emit_branch(jump);
                 self.push_ctrl(CtrlKind::If, params, results);
                 let last = self.ctrls.len() - 1;
                 self.ctrls[last].else_patch = Some(at);
@@ -887,7 +893,7 @@ impl Translator<'_> {
                 self.stack.push(cond);
                 if needs_moves {
                     let skip = self.conditional_jump(true)?;
-                    let at = self.emit(skip);
+                    let at = self.emit_branch(skip);
                     self.branch_with_moves(ctrl);
                     let here = self.here();
                     self.patch(Patch::Instr(at), here);
