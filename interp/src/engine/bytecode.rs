@@ -276,23 +276,6 @@ macro_rules! define_instr {
                 })
             }
 
-            /// `self` with its branch target (if any) as an offset from
-            /// instruction `at`, wrapping: how the executor stores it.
-            pub(crate) fn with_targets_relative_to(mut self, at: u32) -> Instr {
-                if let Some(target) = self.target_mut() {
-                    target.0 = target.0.wrapping_sub(at);
-                }
-                self
-            }
-
-            /// Undoes [`Instr::with_targets_relative_to`].
-            pub(crate) fn with_targets_absolute_from(mut self, at: u32) -> Instr {
-                if let Some(target) = self.target_mut() {
-                    target.0 = target.0.wrapping_add(at);
-                }
-                self
-            }
-
             /// The conditional branch taken exactly when `self` is not (same target).
             pub(crate) fn negated_branch(&self) -> Option<Instr> {
                 Some(match *self {

@@ -185,20 +185,18 @@ pub(crate) struct Op {
 }
 
 impl Op {
-    /// The only way to make an `Op`, for instruction `at` of its code: the
-    /// handler is chosen by the instruction's variant, which is what lets
-    /// handlers read their operands without checking the variant, and branch
-    /// targets become offsets from `at` (see `jump!`).
-    pub(crate) fn at(at: u32, instr: Instr) -> Self {
+    /// The only way to make an `Op`: the handler is chosen by the
+    /// instruction's variant, which is what lets handlers read their operands
+    /// without checking the variant.
+    pub(crate) fn new(instr: Instr) -> Self {
         Op {
             run: handler_of(&instr),
-            instr: instr.with_targets_relative_to(at),
+            instr,
         }
     }
 
-    /// The instruction with absolute branch targets, as the translator made it.
-    pub(crate) fn instr(&self, at: u32) -> Instr {
-        self.instr.with_targets_absolute_from(at)
+    pub(crate) fn instr(&self) -> Instr {
+        self.instr
     }
 }
 
@@ -848,12 +846,11 @@ impl<'s, T> Executor<'s, T> {
 }
 
 // The handlers. SAFETY (for every `unsafe` in the macros and handlers below):
-// a handler runs only as the `run` of an `Op` made by `Op::at`, so `ip`
+// a handler runs only as the `run` of an `Op` made by `Op::new`, so `ip`
 // points at an op of the instruction variant the handler is for; translation
 // verified that every slot of the running function, including the consecutive
 // operands of bulk instructions, is below its `frame_size`, that every branch
-// target (and `br_table` entry) is inside its code (so the op at `ip` plus
-// its relative target, see `Op::at`, is an op of the code), and that the code ends
+// target (and `br_table` entry) is inside its code, and that the code ends
 // with an instruction that does not fall through, so `ip + 1` after an op that
 // falls through is an op of the same code. `enter_wasm` and `call_internal`
 // made the value stack at least `base + frame_size` long and it never shrinks;
@@ -904,13 +901,12 @@ macro_rules! advance {
         next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len, $acc)
     };
 }
-/// Continues at branch target `$target` of the op at `$ip`, which `Op::at`
-/// made relative to the op: no load of the code's start on taken branches.
+/// Continues at branch target `$target` of the running function.
 macro_rules! jump {
-    ($ip:ident, $target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) => {{
+    ($target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) => {{
         unlikely_path();
         next!(
-            unsafe { $ip.offset($target.0 as i32 as isize) },
+            unsafe { $m.code.add($target.0 as usize) },
             $fp,
             $m,
             $mem,
@@ -1030,14 +1026,14 @@ macro_rules! define_handlers {
                 fn $brname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $brname { lhs, rhs, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) != 0 {
-                        jump!(ip, target, fp, m, mem, mem_len, acc);
+                        jump!(target, fp, m, mem, mem_len, acc);
                     }
                     advance!(ip, fp, m, mem, mem_len, acc)
                 }
                 fn $brimm(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $brimm { lhs, imm, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) != 0 {
-                        jump!(ip, target, fp, m, mem, mem_len, acc);
+                        jump!(target, fp, m, mem, mem_len, acc);
                     }
                     advance!(ip, fp, m, mem, mem_len, acc)
                 }
@@ -1217,13 +1213,13 @@ mod control {
 
     fn br(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Br { target });
-        jump!(ip, target, fp, m, mem, mem_len, acc)
+        jump!(target, fp, m, mem, mem_len, acc)
     }
 
     fn br_if_nez(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfNez { cond, target });
         if get!(fp, cond) as u32 != 0 {
-            jump!(ip, target, fp, m, mem, mem_len, acc);
+            jump!(target, fp, m, mem, mem_len, acc);
         }
         advance!(ip, fp, m, mem, mem_len, acc)
     }
@@ -1231,7 +1227,7 @@ mod control {
     fn br_if_eqz(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfEqz { cond, target });
         if get!(fp, cond) as u32 == 0 {
-            jump!(ip, target, fp, m, mem, mem_len, acc);
+            jump!(target, fp, m, mem, mem_len, acc);
         }
         advance!(ip, fp, m, mem, mem_len, acc)
     }
@@ -1239,7 +1235,7 @@ mod control {
     fn br_if_nez_acc(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfNezAcc { target });
         if acc as u32 != 0 {
-            jump!(ip, target, fp, m, mem, mem_len, acc);
+            jump!(target, fp, m, mem, mem_len, acc);
         }
         advance!(ip, fp, m, mem, mem_len, acc)
     }
@@ -1247,7 +1243,7 @@ mod control {
     fn br_if_eqz_acc(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfEqzAcc { target });
         if acc as u32 == 0 {
-            jump!(ip, target, fp, m, mem, mem_len, acc);
+            jump!(target, fp, m, mem, mem_len, acc);
         }
         advance!(ip, fp, m, mem, mem_len, acc)
     }

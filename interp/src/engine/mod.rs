@@ -39,9 +39,8 @@
 //!   module's code table and zeroes its locals with inline stores; frames
 //!   save no memory view (it only changes where memory may move, or across
 //!   instances) and name their function by its module index, so a call makes
-//!   no look-up in the store. Branch targets are stored relative to their
-//!   instruction, and `global.get`/`global.set` reach the store's globals
-//!   through pointers cached for the running instance.
+//!   no look-up in the store; `global.get`/`global.set` reach the store's
+//!   globals through pointers cached for the running instance.
 //! - **Lazy translation**: a body is translated (and validated, by driving the
 //!   validator op by op) on its first call and shared by all instances.
 //! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`,
@@ -105,7 +104,7 @@ impl std::fmt::Display for CompiledFunc {
             self.num_params, self.num_locals, self.frame_size
         )?;
         for (ip, op) in (0..).zip(self.ops.iter()) {
-            let instr = op.instr(ip);
+            let instr = op.instr();
             write!(f, "{ip:4}: {instr}")?;
             if let Instr::BrTable { first, len, .. } = instr {
                 let targets = &self.br_tables[first as usize..(first + len) as usize];

@@ -197,7 +197,7 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
     thread_jumps_to_returns(&mut t.code);
     verify(&t.code, &t.br_tables, frame_size)?;
     Ok(CompiledFunc {
-        ops: (0..).zip(t.code).map(|(at, instr)| Op::at(at, instr)).collect(),
+        ops: t.code.into_iter().map(Op::new).collect(),
         br_tables: t.br_tables.into(),
         indirect_sites: t.indirect_sites.into(),
         num_params,
