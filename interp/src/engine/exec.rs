@@ -365,7 +365,14 @@ impl Machine {
     }
 
     fn frame_info(&self, (instance, func_idx): (u32, u32)) -> Option<FrameInfo> {
-        let names = &self.inner().instances.get(instance as usize)?.module.inner.parsed.names;
+        let names = &self
+            .inner()
+            .instances
+            .get(instance as usize)?
+            .module
+            .inner
+            .parsed
+            .names;
         Some(FrameInfo {
             func_index: func_idx,
             func_name: names.funcs.get(&func_idx).cloned(),
@@ -510,8 +517,7 @@ impl Machine {
         if new_base + callee.frame_size as usize > self.stack.len() {
             return None;
         }
-        let locals =
-            new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
+        let locals = new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
         zero_cells(self.stack.get_mut(locals)?);
         self.frames.push(Frame {
             func: self.func,

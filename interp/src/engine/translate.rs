@@ -456,10 +456,7 @@ impl Translator<'_> {
         let rhs = self.pop()?;
         let lhs = self.pop()?;
         let pos = self.stack.len();
-        let temps = [
-            self.temp_slot(pos, lhs),
-            self.temp_slot(pos + 1, rhs),
-        ];
+        let temps = [self.temp_slot(pos, lhs), self.temp_slot(pos + 1, rhs)];
         let rhs = self.use_operand(pos + 1, rhs);
         let lhs = self.use_operand(pos, lhs);
         self.emit_consuming(make(self.canonical(pos), lhs, rhs), temps);
