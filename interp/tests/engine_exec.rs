@@ -424,3 +424,161 @@ fn memory_moved_by_a_host_call_and_calls_across_instances() {
     let run = main.get_typed_func::<(), i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 7 + 5 + 100);
 }
+
+/// Nested integer expressions, whose intermediate values the translator
+/// passes through the accumulator (every operand form: `ToAcc`, `ImmToAcc`,
+/// `AccLhs`, `AccRhs`, `AccImm` and their `...ToAcc` chains), give the same
+/// results as the same steps through locals, which never use it.
+#[test]
+fn accumulated_expressions_match_steps_through_locals() {
+    let ops = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
+    for ty in ["i32", "i64"] {
+        let mut funcs = String::new();
+        for op in ops {
+            let o = format!("{ty}.{op}");
+            funcs.push_str(&format!(
+                r#"
+                (func (export "nested_{op}") (param $a {ty}) (param $b {ty}) (param $c {ty}) (param $d {ty}) (result {ty})
+                    ({o}
+                        ({o} ({o} ({o} (local.get $a) (local.get $b)) ({ty}.const 5)) (local.get $c))
+                        ({o} (local.get $a) ({o} (local.get $b) ({o} (local.get $c) (local.get $d))))))
+                (func (export "stepped_{op}") (param $a {ty}) (param $b {ty}) (param $c {ty}) (param $d {ty}) (result {ty})
+                    (local $l {ty}) (local $r {ty})
+                    (local.set $l ({o} (local.get $a) (local.get $b)))
+                    (local.set $l ({o} (local.get $l) ({ty}.const 5)))
+                    (local.set $l ({o} (local.get $l) (local.get $c)))
+                    (local.set $r ({o} (local.get $c) (local.get $d)))
+                    (local.set $r ({o} (local.get $b) (local.get $r)))
+                    (local.set $r ({o} (local.get $a) (local.get $r)))
+                    ({o} (local.get $l) (local.get $r)))
+                (func (export "chain_{op}") (param $a {ty}) (param $b {ty}) (result {ty})
+                    ({o} ({o} ({o} (local.get $a) ({ty}.const 3)) (local.get $b)) ({ty}.const -7)))
+                (func (export "chain_stepped_{op}") (param $a {ty}) (param $b {ty}) (result {ty})
+                    (local $t {ty})
+                    (local.set $t ({o} (local.get $a) ({ty}.const 3)))
+                    (local.set $t ({o} (local.get $t) (local.get $b)))
+                    ({o} (local.get $t) ({ty}.const -7)))"#
+            ));
+        }
+        let (mut store, instance) = instantiate(&format!("(module {funcs})"));
+        let inputs: [[i64; 4]; 4] = [
+            [1, 2, 3, 4],
+            [-1, 33, 0x7fff_ffff, -0x8000_0000],
+            [0x1234_5678_9abc_def0, -65, 31, 63],
+            [i64::MIN, i64::MAX, 7, -3],
+        ];
+        for op in ops {
+            let run = |store: &mut Store<()>, name: &str, args: &[i64]| -> i64 {
+                let func = instance.get_func(&*store, name).expect("exported");
+                let args: Vec<Val> = args
+                    .iter()
+                    .map(|&v| if ty == "i32" { Val::I32(v as i32) } else { Val::I64(v) })
+                    .collect();
+                let mut out = [Val::I32(0)];
+                func.call(store, &args, &mut out).expect("runs");
+                match out[0] {
+                    Val::I32(v) => v.into(),
+                    Val::I64(v) => v,
+                    other => panic!("{name} returned {other:?}"),
+                }
+            };
+            for args in &inputs {
+                let nested = run(&mut store, &format!("nested_{op}"), args);
+                let stepped = run(&mut store, &format!("stepped_{op}"), args);
+                assert_eq!(nested, stepped, "{ty}.{op} nested, inputs {args:?}");
+                let chain = run(&mut store, &format!("chain_{op}"), &args[..2]);
+                let chain_stepped = run(&mut store, &format!("chain_stepped_{op}"), &args[..2]);
+                assert_eq!(chain, chain_stepped, "{ty}.{op} chain, inputs {args:?}");
+            }
+        }
+    }
+}
+
+/// Loads and stores with their address or value in the accumulator (an
+/// address computed just before, a loaded value consumed or stored just
+/// after) match the same steps through locals.
+#[test]
+fn accumulated_loads_and_stores_match_steps_through_locals() {
+    let loads = [
+        ("i32", "i32.load"), ("i64", "i64.load"), ("i32", "i32.load8_s"), ("i32", "i32.load8_u"),
+        ("i32", "i32.load16_s"), ("i32", "i32.load16_u"), ("i64", "i64.load8_s"), ("i64", "i64.load8_u"),
+        ("i64", "i64.load16_s"), ("i64", "i64.load16_u"), ("i64", "i64.load32_s"), ("i64", "i64.load32_u"),
+    ];
+    let mut funcs = String::new();
+    for (i, (ty, load)) in loads.iter().enumerate() {
+        funcs.push_str(&format!(
+            r#"
+            (func (export "nested_{i}") (param $p i32) (param $x i64) (result i64)
+                ({ty}.store offset=64 (local.get $p) ({ty}.add ({load} offset=3 (i32.add (local.get $p) (i32.const 5))) ({ty}.const 9)))
+                (i64.extend_{ty}_u ({load} offset=64 (local.get $p))))"#
+        ).replace("i64.extend_i64_u", "i64.add (i64.const 0)"));
+        funcs.push_str(&format!(
+            r#"
+            (func (export "stepped_{i}") (param $p i32) (param $x i64) (result i64)
+                (local $a i32) (local $v {ty})
+                (local.set $a (i32.add (local.get $p) (i32.const 5)))
+                (local.set $v ({load} offset=3 (local.get $a)))
+                (local.set $v ({ty}.add (local.get $v) ({ty}.const 9)))
+                ({ty}.store offset=64 (local.get $p) (local.get $v))
+                (local.set $v ({load} offset=64 (local.get $p)))
+                (i64.extend_{ty}_u (local.get $v)))"#
+        ).replace("i64.extend_i64_u", "i64.add (i64.const 0)"));
+    }
+    funcs.push_str(
+        r#"
+        (func (export "copy_floats") (param $from i32) (param $to i32)
+            (f32.store (local.get $to) (f32.load (local.get $from)))
+            (f64.store offset=8 (local.get $to) (f64.load offset=8 (local.get $from))))
+        (func (export "read64") (param $at i32) (result i64) (i64.load (local.get $at)))"#,
+    );
+    let wat = format!(
+        r#"(module (memory 1)
+            (data (i32.const 0) "\f1\e2\d3\c4\b5\a6\97\88\79\6a\5b\4c\3d\2e\1f\00\ff\80\7f\01")
+            {funcs})"#
+    );
+    let (mut store, instance) = instantiate(&wat);
+    for i in 0..loads.len() {
+        for p in [0, 3, 7] {
+            let mut results = [0i64; 2];
+            for (which, name) in ["nested", "stepped"].iter().enumerate() {
+                let func = instance
+                    .get_typed_func::<(i32, i64), i64>(&store, &format!("{name}_{i}"))
+                    .expect("exported");
+                results[which] = func.call(&mut store, (p, 0)).expect("runs");
+            }
+            assert_eq!(results[0], results[1], "{} at {p}", loads[i].1);
+        }
+    }
+    let copy = instance
+        .get_typed_func::<(i32, i32), ()>(&store, "copy_floats")
+        .expect("exported");
+    let read = instance
+        .get_typed_func::<i32, i64>(&store, "read64")
+        .expect("exported");
+    copy.call(&mut store, (0, 200)).expect("runs");
+    let low = |v: i64| v & 0xffff_ffff;
+    assert_eq!(low(read.call(&mut store, 200).unwrap()), low(read.call(&mut store, 0).unwrap()));
+    assert_eq!(read.call(&mut store, 208).unwrap(), read.call(&mut store, 8).unwrap());
+}
+
+/// `br_if` and `if` on a condition left in the accumulator take the right
+/// arm both ways.
+#[test]
+fn branches_on_accumulated_conditions() {
+    let (mut store, instance) = instantiate(
+        r#"(module
+            (func (export "pick") (param $x i32) (result i32)
+                (block $b
+                    (br_if $b (i32.and (local.get $x) (i32.const 1)))
+                    (return (i32.const 10)))
+                (if (i32.eqz (i32.and (local.get $x) (i32.const 2)))
+                    (then (return (i32.const 20))))
+                (i32.const 30)))"#,
+    );
+    let pick = instance
+        .get_typed_func::<i32, i32>(&store, "pick")
+        .expect("exported");
+    for (x, expected) in [(0, 10), (2, 10), (1, 20), (3, 30)] {
+        assert_eq!(pick.call(&mut store, x).expect("runs"), expected, "pick({x})");
+    }
+}

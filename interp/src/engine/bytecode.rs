@@ -89,9 +89,10 @@ macro_rules! define_instr {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+        accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
         define_instr_enum! {
             /// `dst = src`
@@ -106,6 +107,10 @@ macro_rules! define_instr {
             Br { target: Target }
             BrIfNez { cond: Slot, target: Target }
             BrIfEqz { cond: Slot, target: Target }
+            /// `BrIfNez` on the accumulator.
+            BrIfNezAcc { target: Target }
+            /// `BrIfEqz` on the accumulator.
+            BrIfEqzAcc { target: Target }
             /// Jumps to `br_tables[first + min(index, len - 1)]` (the last entry is the default).
             BrTable { index: Slot, first: u32, len: u32 }
             /// The results are already in the frame's first slots.
@@ -150,14 +155,41 @@ macro_rules! define_instr {
                 $( $bimm { dst: Slot, lhs: Slot, imm: i32 } )?
             )*
             $( $uname { dst: Slot, src: Slot } )*
-            $( $lname { dst: Slot, addr: Slot, offset: u32 } )*
+            $(
+                $lname { dst: Slot, addr: Slot, offset: u32 }
+                /// The load, to the accumulator.
+                $ltoacc { addr: Slot, offset: u32 }
+                /// The load from the address in the accumulator.
+                $laccaddr { dst: Slot, offset: u32 }
+                $laccaddrtoacc { offset: u32 }
+            )*
             $(
                 $sname { addr: Slot, value: Slot, offset: u32 }
                 $simm { addr: Slot, value: i32, offset: u32 }
+                /// The store of the accumulator.
+                $saccvalue { addr: Slot, offset: u32 }
             )*
             $(
                 $brname { lhs: Slot, rhs: Slot, target: Target }
                 $brimm { lhs: Slot, imm: i32, target: Target }
+            )*
+            $(
+                /// `acc = lhs op rhs`
+                $toacc { lhs: Slot, rhs: Slot }
+                /// `acc = lhs op imm`
+                $immtoacc { lhs: Slot, imm: i32 }
+                /// `dst = lhs op acc`
+                $accrhs { dst: Slot, lhs: Slot }
+                /// `dst = acc op rhs`
+                $acclhs { dst: Slot, rhs: Slot }
+                /// `dst = acc op imm`
+                $accimm { dst: Slot, imm: i32 }
+                /// `acc = lhs op acc`
+                $accrhstoacc { lhs: Slot }
+                /// `acc = acc op rhs`
+                $acclhstoacc { rhs: Slot }
+                /// `acc = acc op imm`
+                $accimmtoacc { imm: i32 }
             )*
         }
 
@@ -175,7 +207,12 @@ macro_rules! define_instr {
                         $( Instr::$bimm { dst, .. } => Some(dst), )?
                     )*
                     $( Instr::$uname { dst, .. } => Some(dst), )*
-                    $( Instr::$lname { dst, .. } => Some(dst), )*
+                    $( Instr::$lname { dst, .. } | Instr::$laccaddr { dst, .. } => Some(dst), )*
+                    $(
+                        Instr::$accrhs { dst, .. }
+                        | Instr::$acclhs { dst, .. }
+                        | Instr::$accimm { dst, .. } => Some(dst),
+                    )*
                     _ => None,
                 }
             }
@@ -185,13 +222,58 @@ macro_rules! define_instr {
                 match self {
                     Instr::Br { target }
                     | Instr::BrIfNez { target, .. }
-                    | Instr::BrIfEqz { target, .. } => Some(target),
+                    | Instr::BrIfEqz { target, .. }
+                    | Instr::BrIfNezAcc { target }
+                    | Instr::BrIfEqzAcc { target } => Some(target),
                     $(
                         Instr::$brname { target, .. } => Some(target),
                         Instr::$brimm { target, .. } => Some(target),
                     )*
                     _ => None,
                 }
+            }
+
+            /// `self` leaving its result in the accumulator, and the slot it
+            /// wrote instead, for the rows of `accumulate` and loads.
+            pub(crate) fn with_result_in_acc(&self) -> Option<(Slot, Instr)> {
+                Some(match *self {
+                    $(
+                        Instr::$aname { dst, lhs, rhs } => (dst, Instr::$toacc { lhs, rhs }),
+                        Instr::$aimm { dst, lhs, imm } => (dst, Instr::$immtoacc { lhs, imm }),
+                        Instr::$accrhs { dst, lhs } => (dst, Instr::$accrhstoacc { lhs }),
+                        Instr::$acclhs { dst, rhs } => (dst, Instr::$acclhstoacc { rhs }),
+                        Instr::$accimm { dst, imm } => (dst, Instr::$accimmtoacc { imm }),
+                    )*
+                    $(
+                        Instr::$lname { dst, addr, offset } => (dst, Instr::$ltoacc { addr, offset }),
+                        Instr::$laccaddr { dst, offset } => (dst, Instr::$laccaddrtoacc { offset }),
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// `self` taking its operand `slot` from the accumulator instead,
+            /// for the rows of `accumulate`, loads, stores and `br_if` that read
+            /// `slot` once.
+            pub(crate) fn reading_acc(&self, slot: Slot) -> Option<Instr> {
+                Some(match *self {
+                    Instr::BrIfNez { cond, target } if cond == slot => Instr::BrIfNezAcc { target },
+                    Instr::BrIfEqz { cond, target } if cond == slot => Instr::BrIfEqzAcc { target },
+                    $(
+                        Instr::$aname { dst, lhs, rhs } if lhs == slot && rhs != slot => Instr::$acclhs { dst, rhs },
+                        Instr::$aname { dst, lhs, rhs } if rhs == slot && lhs != slot => Instr::$accrhs { dst, lhs },
+                        Instr::$aimm { dst, lhs, imm } if lhs == slot => Instr::$accimm { dst, imm },
+                    )*
+                    $(
+                        Instr::$lname { dst, addr, offset } if addr == slot => Instr::$laccaddr { dst, offset },
+                    )*
+                    $(
+                        Instr::$sname { addr, value, offset } if value == slot && addr != slot => {
+                            Instr::$saccvalue { addr, offset }
+                        }
+                    )*
+                    _ => return None,
+                })
             }
 
             /// The conditional branch taken exactly when `self` is not (same target).

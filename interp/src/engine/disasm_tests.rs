@@ -83,3 +83,80 @@ params=1 locals=1 frame=3
 ";
     assert_eq!(disassemble(FIB_AND_MEMORY, 1), expected);
 }
+
+/// A value computed for the very next instruction goes through the
+/// accumulator: `ToAcc` writes it, `AccLhs`/`AccRhs`/`AccImm` read it, and
+/// `...ToAcc` forms chain.
+#[test]
+fn accumulator_between_adjacent_instructions() {
+    let got = disassemble(
+        r#"(module
+            (func (param $a i32) (param $b i32) (param $c i32) (result i32)
+                (i32.xor
+                    (i32.add (i32.add (local.get $a) (local.get $b)) (local.get $c))
+                    (i32.shl (i32.sub (local.get $a) (i32.const 1)) (i32.const 3)))))"#,
+        0,
+    );
+    let expected = "\
+params=3 locals=3 frame=6
+   0: I32AddToAcc lhs=s0 rhs=s1
+   1: I32AddAccLhs dst=s3 rhs=s2
+   2: I32SubImmToAcc lhs=s0 imm=1
+   3: I32ShlAccImmToAcc imm=3
+   4: I32XorAccRhs dst=s0 lhs=s3
+   5: Return
+";
+    assert_eq!(got, expected);
+}
+
+/// Loads take their address from the accumulator and leave their value
+/// there; stores take their value from it.
+#[test]
+fn accumulator_through_loads_and_stores() {
+    let got = disassemble(
+        r#"(module (memory 1)
+            (func (param $p i32) (result i32)
+                (i32.store offset=4 (local.get $p)
+                    (i32.add (i32.load (i32.add (local.get $p) (i32.const 8))) (i32.const 1)))
+                (i32.load8_u (local.get $p))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=4
+   0: I32AddImmToAcc lhs=s0 imm=8
+   1: I32LoadAccAddrToAcc offset=0
+   2: I32AddAccImmToAcc imm=1
+   3: I32StoreAccValue addr=s0 offset=4
+   4: I32Load8U dst=s0 addr=s0 offset=0
+   5: Return
+";
+    assert_eq!(got, expected);
+}
+
+const BRANCH_ON_BITS: &str = r#"(module
+    (func (param $x i32) (result i32)
+        (block $b
+            (br_if $b (i32.and (local.get $x) (i32.const 1)))
+            (return (i32.const 10)))
+        (if (i32.eqz (i32.and (local.get $x) (i32.const 2)))
+            (then (return (i32.const 20))))
+        (i32.const 30)))"#;
+
+/// `br_if` and `if` test a condition computed just before in the accumulator.
+#[test]
+fn branches_on_the_accumulator() {
+    let expected = "\
+params=1 locals=1 frame=3
+   0: I32AndImmToAcc lhs=s0 imm=1
+   1: BrIfNezAcc target=@4
+   2: Const32 dst=s0 value=10
+   3: Return
+   4: I32AndImmToAcc lhs=s0 imm=2
+   5: BrIfNezAcc target=@8
+   6: Const32 dst=s0 value=20
+   7: Return
+   8: Const32 dst=s0 value=30
+   9: Return
+";
+    assert_eq!(disassemble(BRANCH_ON_BITS, 0), expected);
+}

@@ -29,7 +29,7 @@ use smallvec::SmallVec;
 use super::bytecode::{Instr, Slot};
 use super::numeric::{Cell, Immediate, Outcome, for_each_numeric_op, semantics};
 use super::{CompiledFunc, IndirectSite, compiled};
-use crate::store::entities::{FuncEntity, NULL_REF, StoreInner, TableEntity};
+use crate::store::entities::{FuncEntity, GlobalEntity, NULL_REF, StoreInner, TableEntity};
 use crate::{Error, FrameInfo, Store, Trap, TrapCode, call_host, grow_memory, grow_table};
 
 /// Value-stack cells one entry into wasm may use (64 MiB); deep recursion
@@ -74,7 +74,40 @@ struct Frame {
     ip: *const Op,
     base: usize,
     instance: u32,
-    store_func: u32,
+    /// The caller's index in its module's function index space, for backtraces.
+    func_idx: u32,
+}
+
+/// What `Machine::enter_wasm` prepared: the callee's code, its instance and
+/// its index in its module.
+struct Entered {
+    func: FuncCode,
+    instance: u32,
+    func_idx: u32,
+}
+
+/// Zeroes a callee's declared locals. Most functions declare a few, for which
+/// stores in place are cheaper than a call of `memset` (which would also give
+/// the call handler a stack frame): each run of up to 16 cells is covered by
+/// two overlapping fixed-size writes, which LLVM does not turn back into `memset`.
+#[inline(always)]
+fn zero_cells(cells: &mut [u64]) {
+    for chunk in cells.chunks_mut(16) {
+        match chunk.len() {
+            1 => chunk[0] = 0,
+            2..4 => zero_both_ends::<2>(chunk),
+            4..8 => zero_both_ends::<4>(chunk),
+            _ => zero_both_ends::<8>(chunk),
+        }
+    }
+}
+
+/// Zeroes the first and the last `N` cells of `cells`, which has `N..=2 * N`.
+#[inline(always)]
+fn zero_both_ends<const N: usize>(cells: &mut [u64]) {
+    let n = cells.len();
+    cells[..N].fill(0);
+    cells[n - N..].fill(0);
 }
 
 /// Memory 0 of the running instance as a raw pointer and length, so that
@@ -148,7 +181,7 @@ const THREADED: bool = !cfg!(debug_assertions);
 #[derive(Clone, Copy)]
 pub(crate) struct Op {
     run: Handler,
-    pub(crate) instr: Instr,
+    instr: Instr,
 }
 
 impl Op {
@@ -161,6 +194,10 @@ impl Op {
             instr,
         }
     }
+
+    pub(crate) fn instr(&self) -> Instr {
+        self.instr
+    }
 }
 
 /// Runs the op at `ip` on the frame at `fp` and everything after it (threaded
@@ -169,9 +206,38 @@ impl Op {
 /// # Safety
 /// `ip` points into the verified code of the machine's running function and
 /// `fp` at that function's frame, which holds `frame_size` cells.
-/// `mem` and `mem_len` are a copy of `m.mem`, passed along in registers.
-type Handler =
-    unsafe fn(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next;
+/// `mem` and `mem_len` are a copy of `m.mem`, passed along in registers;
+/// `acc` is the accumulator, which an op leaves for the op after it (see
+/// `Instr::with_result_in_acc`) and is meaningless anywhere else.
+type Handler = unsafe fn(
+    ip: *const Op,
+    fp: *mut u64,
+    m: &mut Machine,
+    mem: *mut u8,
+    mem_len: usize,
+    acc: u64,
+) -> Next;
+
+/// Declares handlers with the signature of [`Handler`], each given as
+/// `fn name(ip, fp, m, mem, mem_len, acc) { body }`.
+macro_rules! handlers {
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) $body:block
+    )*) => {
+        $(
+            $(#[$attr])*
+            pub(super) unsafe fn $name(
+                $ip: *const Op,
+                $fp: *mut u64,
+                $m: &mut Machine,
+                $mem: *mut u8,
+                $mem_len: usize,
+                $acc: u64,
+            ) -> Next $body
+        )*
+    };
+}
 
 /// The op to run next and its frame; a null `ip` means "leave, see `Machine::exit`".
 #[derive(Clone, Copy)]
@@ -202,19 +268,15 @@ static LEAVE: Op = Op {
     instr: Instr::Unreachable {},
 };
 
-/// The handler of [`LEAVE`]. Its result is opaque so that LLVM does not
-/// propagate the constant into the handlers that reach it: a handler whose
-/// paths all end in calls of handlers keeps them as jumps, one that returns a
-/// constant on some path does not.
-#[inline(never)]
-unsafe fn leave(
-    _ip: *const Op,
-    _fp: *mut u64,
-    _m: &mut Machine,
-    _mem: *mut u8,
-    _mem_len: usize,
-) -> Next {
-    std::hint::black_box(Next::EXIT)
+handlers! {
+    /// The handler of [`LEAVE`]. Its result is opaque so that LLVM does not
+    /// propagate the constant into the handlers that reach it: a handler whose
+    /// paths all end in calls of handlers keeps them as jumps, one that returns a
+    /// constant on some path does not.
+    #[inline(never)]
+    fn leave(_ip, _fp, _m, _mem, _mem_len, _acc) {
+        std::hint::black_box(Next::EXIT)
+    }
 }
 
 /// Why the handlers stopped.
@@ -237,12 +299,12 @@ fn execute(m: &mut Machine, ip: *const Op, fp: *mut u64) {
     if THREADED {
         // SAFETY: the caller passes the running function's code and frame
         // (see `Handler`); the handlers keep that invariant for the next op.
-        unsafe { ((*ip).run)(ip, fp, m, m.mem.ptr, m.mem.len) };
+        unsafe { ((*ip).run)(ip, fp, m, m.mem.ptr, m.mem.len, 0) };
     } else {
         let mut next = Next { ip, fp };
         while !next.ip.is_null() {
             // SAFETY: as above; a non-null `next` comes from a handler.
-            next = unsafe { ((*next.ip).run)(next.ip, next.fp, m, m.mem.ptr, m.mem.len) };
+            next = unsafe { ((*next.ip).run)(next.ip, next.fp, m, m.mem.ptr, m.mem.len, m.acc) };
         }
     }
 }
@@ -263,10 +325,22 @@ pub(super) struct Machine {
     /// The code table of the running instance's module (see `FuncCode` for
     /// why it outlives the run), for `CallInternal`.
     module_code: *const [OnceLock<Arc<CompiledFunc>>],
+    /// The running instance's globals (store indices, in its module's
+    /// index space) and the store's globals, for `global.get`/`global.set`
+    /// without going through the instance. Both are re-derived whenever the
+    /// running instance changes and after host calls, the only code that can
+    /// add instances or globals to the store while wasm runs.
+    instance_globals: *const [u32],
+    globals: *mut [GlobalEntity],
     base: usize,
     instance: u32,
-    store_func: u32,
+    /// The running function's index in its module (not the store): calls
+    /// within a module need no look-up in the store to maintain it.
+    func_idx: u32,
     mem: MemoryView,
+    /// The accumulator between two handlers in loop mode (threaded handlers
+    /// pass it in a register).
+    acc: u64,
     /// The trap `raise_trap` raises.
     pending_trap: TrapCode,
     exit: Option<Exit>,
@@ -290,22 +364,26 @@ impl Machine {
         self.stack[base..].as_mut_ptr()
     }
 
-    fn frame_info(&self, store_func: u32) -> Option<FrameInfo> {
-        let FuncEntity::Wasm(w) = self.inner().funcs.get(store_func as usize)? else {
-            return None;
-        };
-        let names = &w.module.inner.parsed.names;
+    fn frame_info(&self, (instance, func_idx): (u32, u32)) -> Option<FrameInfo> {
+        let names = &self
+            .inner()
+            .instances
+            .get(instance as usize)?
+            .module
+            .inner
+            .parsed
+            .names;
         Some(FrameInfo {
-            func_index: w.func_idx,
-            func_name: names.funcs.get(&w.func_idx).cloned(),
+            func_index: func_idx,
+            func_name: names.funcs.get(&func_idx).cloned(),
             module_name: names.module.clone(),
         })
     }
 
     /// A trap with the backtrace of the running frames, innermost first.
     fn trap(&self, code: TrapCode) -> Error {
-        let callers = self.frames.iter().rev().map(|f| f.store_func);
-        let backtrace = std::iter::once(self.store_func)
+        let callers = self.frames.iter().rev().map(|f| (f.instance, f.func_idx));
+        let backtrace = std::iter::once((self.instance, self.func_idx))
             .chain(callers)
             .filter_map(|f| self.frame_info(f))
             .collect();
@@ -328,13 +406,13 @@ impl Machine {
 
     /// Prepares the frame of wasm function `callee` at `base`: translates it if
     /// needed, grows the value stack and zeroes its declared locals.
-    fn enter_wasm(&mut self, callee: u32, base: usize) -> Result<(FuncCode, u32), Error> {
+    fn enter_wasm(&mut self, callee: u32, base: usize) -> Result<Entered, Error> {
         let Some(FuncEntity::Wasm(w)) = self.inner().funcs.get(callee as usize) else {
             return Err(Error::Other(format!(
                 "function {callee} is not a wasm function"
             )));
         };
-        let instance = w.instance;
+        let (instance, func_idx) = (w.instance, w.func_idx);
         let func = FuncCode::new(compiled(&w.module.inner, w.func_idx)?);
         let func_ref = func.get();
         let needed = base + func_ref.frame_size as usize;
@@ -348,10 +426,12 @@ impl Machine {
             base + func_ref.num_params as usize,
             base + func_ref.num_locals as usize,
         );
-        if params < locals {
-            self.stack[params..locals].fill(0);
-        }
-        Ok((func, instance))
+        zero_cells(&mut self.stack[params.min(locals)..locals]);
+        Ok(Entered {
+            func,
+            instance,
+            func_idx,
+        })
     }
 
     /// Calls store function `callee` with its arguments at slot `args` of the
@@ -373,7 +453,7 @@ impl Machine {
         if self.frames.len() + 2 > self.max_depth {
             return self.trap_exit(TrapCode::StackOverflow);
         }
-        let (callee_func, callee_instance) = match self.enter_wasm(callee, new_base) {
+        let entered = match self.enter_wasm(callee, new_base) {
             Ok(entered) => entered,
             Err(error) => {
                 self.exit = Some(Exit::Failed(error));
@@ -385,16 +465,16 @@ impl Machine {
             ip: resume,
             base: self.base,
             instance: self.instance,
-            store_func: self.store_func,
+            func_idx: self.func_idx,
         });
-        self.func = callee_func;
-        self.code = callee_func.ops();
+        self.func = entered.func;
+        self.code = entered.func.ops();
         self.base = new_base;
-        self.store_func = callee;
-        if callee_instance != self.instance {
-            self.instance = callee_instance;
+        self.func_idx = entered.func_idx;
+        if entered.instance != self.instance {
+            self.instance = entered.instance;
             self.refresh_memory();
-            self.refresh_module_code();
+            self.refresh_instance();
         }
         Next {
             ip: self.code,
@@ -402,60 +482,59 @@ impl Machine {
         }
     }
 
-    /// Points `module_code` at the running instance's module.
-    fn refresh_module_code(&mut self) {
-        let instance = &self.inner().instances[self.instance as usize];
+    /// Points `module_code`, `instance_globals` and `globals` at the running
+    /// instance's module and globals and the store's globals.
+    fn refresh_instance(&mut self) {
+        // SAFETY: as in `inner_mut`; the borrow ends before `self` is written.
+        let inner = unsafe { &mut *self.inner };
+        let instance = &inner.instances[self.instance as usize];
         self.module_code = &*instance.module.inner.code;
+        self.instance_globals = &*instance.globals;
+        self.globals = &mut *inner.globals;
     }
 
     /// `call` of function `func` of the running instance, defined there as
-    /// `defined`: the common case (translated callee, enough stack and depth)
-    /// without look-ups in the store.
+    /// `defined`: the common case without look-ups in the store or calls of
+    /// other functions, so that its handler needs no stack frame. `None` when
+    /// the callee needs translation, the value stack or the frame stack
+    /// growing, or the depth limit checking (see `call_internal_slow`).
     #[inline(always)]
-    fn call_internal(&mut self, func: u32, defined: u32, args: Slot, resume: *const Op) -> Next {
+    fn call_internal(
+        &mut self,
+        func: u32,
+        defined: u32,
+        args: Slot,
+        resume: *const Op,
+    ) -> Option<Next> {
         // SAFETY: see `module_code`.
         let module_code = unsafe { &*self.module_code };
-        let callee = module_code.get(defined as usize).and_then(OnceLock::get);
+        let callee = module_code.get(defined as usize).and_then(OnceLock::get)?;
+        let depth = self.frames.len();
+        if depth + 2 > self.max_depth || depth == self.frames.capacity() {
+            return None;
+        }
         let new_base = self.base + args.0 as usize;
-        let (Some(callee), true) = (callee, self.frames.len() + 2 <= self.max_depth) else {
-            return self.call_slow(func, args, resume);
-        };
-        let (frame_size, params, locals) = (
-            callee.frame_size as usize,
-            callee.num_params as usize,
-            callee.num_locals as usize,
-        );
-        if new_base + frame_size > self.stack.len() {
-            return self.call_slow(func, args, resume);
+        if new_base + callee.frame_size as usize > self.stack.len() {
+            return None;
         }
-        if params < locals {
-            self.stack[new_base + params..new_base + locals].fill(0);
-        }
-        let store_func = self.inner().instances[self.instance as usize].funcs[func as usize];
+        let locals = new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
+        zero_cells(self.stack.get_mut(locals)?);
         self.frames.push(Frame {
             func: self.func,
             ip: resume,
             base: self.base,
             instance: self.instance,
-            store_func: self.store_func,
+            func_idx: self.func_idx,
         });
         let callee = FuncCode::new(callee);
         self.func = callee;
         self.code = callee.ops();
         self.base = new_base;
-        self.store_func = store_func;
-        Next {
+        self.func_idx = func;
+        Some(Next {
             ip: self.code,
             fp: self.frame_ptr(),
-        }
-    }
-
-    /// `call_internal` when the callee needs translation, the stack growing
-    /// or the depth limit checking.
-    #[inline(never)]
-    fn call_slow(&mut self, func: u32, args: Slot, resume: *const Op) -> Next {
-        let callee = self.inner().instances[self.instance as usize].funcs[func as usize];
-        self.call(callee, args, resume)
+        })
     }
 
     /// Returns to the caller, or exits when the entry function returns.
@@ -468,12 +547,12 @@ impl Machine {
         self.func = caller.func;
         self.code = caller.func.ops();
         self.base = caller.base;
-        self.store_func = caller.store_func;
+        self.func_idx = caller.func_idx;
         // Within an instance, `mem` is kept up to date wherever memory may
         // move, so only a return to another instance needs a new view.
         if caller.instance != self.instance {
             self.instance = caller.instance;
-            self.refresh_module_code();
+            self.refresh_instance();
             self.refresh_memory();
         }
         Next {
@@ -696,13 +775,16 @@ impl<'s, T> Executor<'s, T> {
                 func: FuncCode(NonNull::dangling()),
                 code: std::ptr::null(),
                 module_code: &[],
+                instance_globals: &[],
+                globals: &mut [],
                 base: 0,
                 instance: 0,
-                store_func: 0,
+                func_idx: 0,
                 mem: MemoryView {
                     ptr: NonNull::dangling().as_ptr(),
                     len: 0,
                 },
+                acc: 0,
                 pending_trap: TrapCode::Unreachable,
                 exit: None,
             },
@@ -717,13 +799,13 @@ impl<'s, T> Executor<'s, T> {
     /// its results end up there.
     pub(super) fn run(&mut self, entry: u32) -> Result<(), Error> {
         self.m.inner = &mut self.store.inner;
-        self.m.store_func = entry;
-        let (func, instance) = self.m.enter_wasm(entry, 0)?;
-        self.m.func = func;
-        self.m.code = func.ops();
-        self.m.instance = instance;
+        let entered = self.m.enter_wasm(entry, 0)?;
+        self.m.func = entered.func;
+        self.m.code = entered.func.ops();
+        self.m.instance = entered.instance;
+        self.m.func_idx = entered.func_idx;
         self.m.refresh_memory();
-        self.m.refresh_module_code();
+        self.m.refresh_instance();
         let mut ip = self.m.code;
         loop {
             // Re-derived from the store on every entry: a host call had it borrowed.
@@ -742,6 +824,7 @@ impl<'s, T> Executor<'s, T> {
                     self.call_host_at(host_index, callee, base)?;
                     self.m.inner = &mut self.store.inner;
                     self.m.refresh_memory();
+                    self.m.refresh_instance();
                     ip = resume;
                 }
                 None => return Err(Error::Other("internal error: executor stopped".into())),
@@ -783,8 +866,8 @@ impl<'s, T> Executor<'s, T> {
 
 /// Binds the operands of the op at `ip`, an instruction of variant `$variant`.
 macro_rules! operands {
-    ($ip:ident, $variant:ident { $($field:ident),* }) => {
-        let Instr::$variant { $($field),* } = (unsafe { &*$ip }).instr else {
+    ($ip:ident, $variant:ident { $($field:ident),* $(; $rest:tt)? }) => {
+        let Instr::$variant { $($field),* $(, $rest)? } = (unsafe { &*$ip }).instr else {
             unsafe { std::hint::unreachable_unchecked() }
         };
     };
@@ -807,39 +890,43 @@ macro_rules! set {
 }
 /// Runs the op at `$ip` (threaded mode) or hands it to the loop.
 macro_rules! next {
-    ($ip:expr, $fp:expr, $m:ident, $mem:expr, $mem_len:expr) => {{
+    ($ip:expr, $fp:expr, $m:ident, $mem:expr, $mem_len:expr, $acc:expr) => {{
         let ip: *const Op = $ip;
         let fp: *mut u64 = $fp;
+        let acc: u64 = $acc;
         if THREADED {
-            return unsafe { ((*ip).run)(ip, fp, $m, $mem, $mem_len) };
+            return unsafe { ((*ip).run)(ip, fp, $m, $mem, $mem_len, acc) };
         }
+        $m.acc = acc;
         return Next { ip, fp };
     }};
 }
 /// Continues with the op after `$ip`.
 macro_rules! advance {
-    ($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {
-        next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len)
+    ($ip:ident, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:expr) => {
+        next!(unsafe { $ip.add(1) }, $fp, $m, $mem, $mem_len, $acc)
     };
 }
 /// Continues at branch target `$target` of the running function.
 macro_rules! jump {
-    ($target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident) => {{
+    ($target:expr, $fp:ident, $m:ident, $mem:ident, $mem_len:ident, $acc:ident) => {{
         unlikely_path();
         next!(
             unsafe { $m.code.add($target.0 as usize) },
             $fp,
             $m,
             $mem,
-            $mem_len
+            $mem_len,
+            $acc
         )
     }};
 }
-/// Continues with `$next`, from a call or return (which may switch memories).
+/// Continues with `$next`, from a call or return (which may switch memories;
+/// no value is left in the accumulator there).
 macro_rules! resume {
     ($next:expr, $m:ident) => {{
         let next: Next = $next;
-        next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len)
+        next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len, 0)
     }};
 }
 /// The value of `$result`, or leaves with its trap. The trap is raised by a
@@ -851,7 +938,7 @@ macro_rules! trap_on_err {
             Ok(value) => value,
             Err(code) => {
                 $m.pending_trap = code;
-                return unsafe { raise_trap($ip, $fp, $m, std::ptr::null_mut(), 0) };
+                return unsafe { raise_trap($ip, $fp, $m, std::ptr::null_mut(), 0, 0) };
             }
         }
     };
@@ -861,77 +948,145 @@ macro_rules! define_handlers {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+        accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
         /// The handler of every instruction, named after its variant.
         #[allow(non_snake_case)]
         mod handlers {
             use super::*;
 
+            handlers! {
+
             $(
-                pub(super) unsafe fn $bname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $bname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $bname { dst, lhs, rhs });
                     let result = semantics::$bname(<$at>::from_cell(get!(fp, lhs)), <$bt>::from_cell(get!(fp, rhs)));
                     set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
                 $(
-                    pub(super) unsafe fn $bimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                    fn $bimm(ip, fp, m, mem, mem_len, acc) {
                         operands!(ip, $bimm { dst, lhs, imm });
                         let result = semantics::$bname(<$at>::from_cell(get!(fp, lhs)), <$bt as Immediate>::from_imm(imm));
                         set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
-                        advance!(ip, fp, m, mem, mem_len)
+                        advance!(ip, fp, m, mem, mem_len, acc)
                     }
                 )?
             )*
             $(
-                pub(super) unsafe fn $uname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $uname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $uname { dst, src });
                     let result = semantics::$uname(<$xt>::from_cell(get!(fp, src)));
                     set!(fp, dst, trap_on_err!(result.into_outcome(), ip, fp, m).into_cell());
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
             $(
-                pub(super) unsafe fn $lname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $lname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $lname { dst, addr, offset });
                     let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(get!(fp, addr), offset), ip, fp, m);
                     set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $ltoacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $ltoacc { addr, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(get!(fp, addr), offset), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
+                }
+                fn $laccaddr(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $laccaddr { dst, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(acc, offset), ip, fp, m);
+                    set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $laccaddrtoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $laccaddrtoacc { offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(acc, offset), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
                 }
             )*
             $(
-                pub(super) unsafe fn $sname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $sname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $sname { addr, value, offset });
                     let value = <$sval as Cell>::from_cell(get!(fp, value)) as $smem;
                     trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
-                pub(super) unsafe fn $simm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $simm(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $simm { addr, value, offset });
                     let value = <$sval as Immediate>::from_imm(value) as $smem;
                     trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $saccvalue(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $saccvalue { addr, offset });
+                    let value = <$sval as Cell>::from_cell(acc) as $smem;
+                    trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
             $(
-                pub(super) unsafe fn $brname(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $brname(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $brname { lhs, rhs, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) != 0 {
-                        jump!(target, fp, m, mem, mem_len);
+                        jump!(target, fp, m, mem, mem_len, acc);
                     }
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
-                pub(super) unsafe fn $brimm(ip: *const Op, fp: *mut u64, m: &mut Machine, mem: *mut u8, mem_len: usize) -> Next {
+                fn $brimm(ip, fp, m, mem, mem_len, acc) {
                     operands!(ip, $brimm { lhs, imm, target });
                     if semantics::$cmp(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) != 0 {
-                        jump!(target, fp, m, mem, mem_len);
+                        jump!(target, fp, m, mem, mem_len, acc);
                     }
-                    advance!(ip, fp, m, mem, mem_len)
+                    advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
+            $(
+                fn $toacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $toacc { lhs, rhs });
+                    let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs)));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $immtoacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $immtoacc { lhs, imm });
+                    let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $accrhs(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accrhs { dst, lhs });
+                    set!(fp, dst, semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(acc)).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $acclhs(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $acclhs { dst, rhs });
+                    set!(fp, dst, semantics::$aname(Cell::from_cell(acc), Cell::from_cell(get!(fp, rhs))).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $accimm(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accimm { dst, imm });
+                    set!(fp, dst, semantics::$aname(Cell::from_cell(acc), Immediate::from_imm(imm)).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $accrhstoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accrhstoacc { lhs });
+                    let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(acc));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $acclhstoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $acclhstoacc { rhs });
+                    let acc = semantics::$aname(Cell::from_cell(acc), Cell::from_cell(get!(fp, rhs)));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+                fn $accimmtoacc(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $accimmtoacc { imm });
+                    let acc = semantics::$aname(Cell::from_cell(acc), Immediate::from_imm(imm));
+                    advance!(ip, fp, m, mem, mem_len, acc.into_cell())
+                }
+            )*
+            }
         }
 
         /// The handler for `instr`'s variant.
@@ -946,6 +1101,8 @@ macro_rules! define_handlers {
                 Instr::Br { .. } => c::br,
                 Instr::BrIfNez { .. } => c::br_if_nez,
                 Instr::BrIfEqz { .. } => c::br_if_eqz,
+                Instr::BrIfNezAcc { .. } => c::br_if_nez_acc,
+                Instr::BrIfEqzAcc { .. } => c::br_if_eqz_acc,
                 Instr::BrTable { .. } => c::br_table,
                 Instr::Return {} => c::ret,
                 Instr::ReturnOne { .. } => c::return_one,
@@ -974,14 +1131,30 @@ macro_rules! define_handlers {
                     $( Instr::$bimm { .. } => handlers::$bimm, )?
                 )*
                 $( Instr::$uname { .. } => handlers::$uname, )*
-                $( Instr::$lname { .. } => handlers::$lname, )*
+                $(
+                    Instr::$lname { .. } => handlers::$lname,
+                    Instr::$ltoacc { .. } => handlers::$ltoacc,
+                    Instr::$laccaddr { .. } => handlers::$laccaddr,
+                    Instr::$laccaddrtoacc { .. } => handlers::$laccaddrtoacc,
+                )*
                 $(
                     Instr::$sname { .. } => handlers::$sname,
                     Instr::$simm { .. } => handlers::$simm,
+                    Instr::$saccvalue { .. } => handlers::$saccvalue,
                 )*
                 $(
                     Instr::$brname { .. } => handlers::$brname,
                     Instr::$brimm { .. } => handlers::$brimm,
+                )*
+                $(
+                    Instr::$toacc { .. } => handlers::$toacc,
+                    Instr::$immtoacc { .. } => handlers::$immtoacc,
+                    Instr::$accrhs { .. } => handlers::$accrhs,
+                    Instr::$acclhs { .. } => handlers::$acclhs,
+                    Instr::$accimm { .. } => handlers::$accimm,
+                    Instr::$accrhstoacc { .. } => handlers::$accrhstoacc,
+                    Instr::$acclhstoacc { .. } => handlers::$acclhstoacc,
+                    Instr::$accimmtoacc { .. } => handlers::$accimmtoacc,
                 )*
             }
         }
@@ -989,18 +1162,14 @@ macro_rules! define_handlers {
 }
 for_each_numeric_op!(define_handlers);
 
-/// Leaves the handlers with the trap `pending_trap`.
-#[cold]
-#[inline(never)]
-unsafe fn raise_trap(
-    ip: *const Op,
-    fp: *mut u64,
-    m: &mut Machine,
-    mem: *mut u8,
-    mem_len: usize,
-) -> Next {
-    m.trap_exit(m.pending_trap);
-    unsafe { leave(ip, fp, m, mem, mem_len) }
+handlers! {
+    /// Leaves the handlers with the trap `pending_trap`.
+    #[cold]
+    #[inline(never)]
+    fn raise_trap(ip, fp, m, mem, mem_len, acc) {
+        m.trap_exit(m.pending_trap);
+        unsafe { leave(ip, fp, m, mem, mem_len, acc) }
+    }
 }
 
 /// The handlers of the hand-written instructions (control, calls, globals,
@@ -1008,49 +1177,27 @@ unsafe fn raise_trap(
 mod control {
     use super::*;
 
-    pub(super) unsafe fn copy(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    handlers! {
+
+    fn copy(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Copy { dst, src });
         set!(fp, dst, get!(fp, src));
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn const32(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn const32(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const32 { dst, value });
         set!(fp, dst, value as u64);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn const64(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn const64(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const64 { dst, value });
         set!(fp, dst, value);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn select(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn select(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             Select {
@@ -1062,120 +1209,76 @@ mod control {
         if get!(fp, cond) as u32 == 0 {
             set!(fp, dst, get!(fp, if_false));
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn unreachable(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn unreachable(ip, fp, m, mem, mem_len, acc) {
         m.pending_trap = TrapCode::Unreachable;
-        unsafe { raise_trap(ip, fp, m, mem, mem_len) }
+        unsafe { raise_trap(ip, fp, m, mem, mem_len, acc) }
     }
 
-    pub(super) unsafe fn br(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Br { target });
-        next!(
-            unsafe { m.code.add(target.0 as usize) },
-            fp,
-            m,
-            mem,
-            mem_len
-        )
+        jump!(target, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn br_if_nez(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br_if_nez(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfNez { cond, target });
         if get!(fp, cond) as u32 != 0 {
-            jump!(target, fp, m, mem, mem_len);
+            jump!(target, fp, m, mem, mem_len, acc);
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn br_if_eqz(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br_if_eqz(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrIfEqz { cond, target });
         if get!(fp, cond) as u32 == 0 {
-            jump!(target, fp, m, mem, mem_len);
+            jump!(target, fp, m, mem, mem_len, acc);
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn br_table(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn br_if_nez_acc(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, BrIfNezAcc { target });
+        if acc as u32 != 0 {
+            jump!(target, fp, m, mem, mem_len, acc);
+        }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn br_if_eqz_acc(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, BrIfEqzAcc { target });
+        if acc as u32 == 0 {
+            jump!(target, fp, m, mem, mem_len, acc);
+        }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn br_table(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrTable { index, first, len });
         let entry = (get!(fp, index) as u32).min(len - 1);
         let target = m.func.get().br_tables[(first + entry) as usize];
-        next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len)
+        next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn ret(
-        _ip: *const Op,
-        _fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn ret(_ip, _fp, m, _mem, _mem_len, _acc) {
         resume!(m.ret(), m)
     }
 
-    pub(super) unsafe fn return_one(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn return_one(ip, fp, m, _mem, _mem_len, _acc) {
         operands!(ip, ReturnOne { src });
         // Slot 0 exists: a function with a result has a frame of at least one cell.
         set!(fp, Slot(0), get!(fp, src));
         resume!(m.ret(), m)
     }
 
-    pub(super) unsafe fn call(
-        ip: *const Op,
-        _fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn call(ip, _fp, m, _mem, _mem_len, _acc) {
         operands!(ip, Call { func, base });
         let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
         resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
     }
 
-    pub(super) unsafe fn call_internal(
-        ip: *const Op,
-        _fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn call_internal(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             CallInternal {
@@ -1184,128 +1287,83 @@ mod control {
                 base
             }
         );
-        resume!(
-            m.call_internal(func, defined, base, unsafe { ip.add(1) }),
-            m
-        )
+        match m.call_internal(func, defined, base, unsafe { ip.add(1) }) {
+            Some(next) => resume!(next, m),
+            None => unsafe { call_internal_slow(ip, fp, m, mem, mem_len, acc) },
+        }
     }
 
-    pub(super) unsafe fn call_indirect(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    /// `call_internal` when `Machine::call_internal` declines: the general call.
+    #[inline(never)]
+    fn call_internal_slow(ip, _fp, m, _mem, _mem_len, _acc) {
+        // `..`: the look-up below needs only the module index.
+        operands!(ip, CallInternal { func, base; .. });
+        let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
+        resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
+    }
+
+    fn call_indirect(ip, fp, m, _mem, _mem_len, _acc) {
         operands!(ip, CallIndirect { index, base, site });
         let site = &m.func.get().indirect_sites[site as usize];
         let callee = trap_on_err!(m.resolve_indirect(site, get!(fp, index)), ip, fp, m);
         resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
     }
 
-    pub(super) unsafe fn global_get(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn global_get(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalGet { dst, global });
-        let inner = m.inner();
-        let g = inner.instances[m.instance as usize].globals[global as usize];
-        set!(fp, dst, inner.globals[g as usize].value);
-        advance!(ip, fp, m, mem, mem_len)
+        // SAFETY: see `Machine::instance_globals`: both point into the store,
+        // which nothing has changed since they were derived.
+        let (map, globals) = unsafe { (&*m.instance_globals, &*m.globals) };
+        set!(fp, dst, globals[map[global as usize] as usize].value);
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn global_set(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn global_set(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalSet { src, global });
-        let instance = m.instance as usize;
-        let inner = m.inner_mut();
-        let g = inner.instances[instance].globals[global as usize];
-        inner.globals[g as usize].value = get!(fp, src);
-        advance!(ip, fp, m, mem, mem_len)
+        // SAFETY: as in `global_get`; no other reference into the store is live.
+        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
+        globals[map[global as usize] as usize].value = get!(fp, src);
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn memory_size(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn memory_size(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, MemorySize { dst });
         set!(fp, dst, (mem_len >> PAGE_SIZE_LOG2) as u64);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn memory_grow(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_grow(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryGrow { dst, delta });
         set!(fp, dst, m.memory_grow(m.instance, get!(fp, delta)));
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn memory_fill(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_fill(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryFill { args });
         let (d, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.memory_fill(m.instance, d, v, n), ip, fp, m);
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn memory_copy(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_copy(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryCopy { args });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.memory_copy(m.instance, d, s, n), ip, fp, m);
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn memory_init(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        _mem: *mut u8,
-        _mem_len: usize,
-    ) -> Next {
+    fn memory_init(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryInit { args, data });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.memory_init(m.instance, data, d, s, n), ip, fp, m);
         m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len)
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    pub(super) unsafe fn data_drop(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn data_drop(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, DataDrop { data });
         let instance = m.instance as usize;
         if let Some(alive) = m.inner_mut().instances[instance]
@@ -1314,16 +1372,10 @@ mod control {
         {
             *alive = false;
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_get(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_get(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableGet { dst, index, table });
         let t = m.table_index(m.instance, table);
         let elems = &m.inner().tables[t].elems;
@@ -1337,16 +1389,10 @@ mod control {
             m
         );
         set!(fp, dst, value);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_set(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_set(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             TableSet {
@@ -1367,29 +1413,17 @@ mod control {
             m
         );
         *slot = value;
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_size(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_size(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableSize { dst, table });
         let t = m.table_index(m.instance, table);
         set!(fp, dst, m.inner().tables[t].elems.len() as u64);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_grow(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_grow(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableGrow { args, table });
         let t = m.table_index(m.instance, table);
         let (init, delta) = (get!(fp, args), get_at!(fp, args, 1));
@@ -1399,29 +1433,17 @@ mod control {
             args,
             old.map_or(u32::MAX as u64, |old| old as u32 as u64)
         );
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_fill(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_fill(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableFill { args, table });
         let (i, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.table_fill(m.instance, table, i, v, n), ip, fp, m);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_copy(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_copy(ip, fp, m, mem, mem_len, acc) {
         operands!(
             ip,
             TableCopy {
@@ -1437,29 +1459,17 @@ mod control {
             fp,
             m
         );
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn table_init(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn table_init(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, TableInit { args, table, elem });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
         trap_on_err!(m.table_init(m.instance, table, elem, d, s, n), ip, fp, m);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn elem_drop(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn elem_drop(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, ElemDrop { elem });
         let instance = m.instance as usize;
         if let Some(segment) = m.inner_mut().instances[instance]
@@ -1468,19 +1478,14 @@ mod control {
         {
             *segment = Arc::from([]);
         }
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    pub(super) unsafe fn ref_func(
-        ip: *const Op,
-        fp: *mut u64,
-        m: &mut Machine,
-        mem: *mut u8,
-        mem_len: usize,
-    ) -> Next {
+    fn ref_func(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, RefFunc { dst, func });
         let store_index = m.inner().instances[m.instance as usize].funcs[func as usize];
         set!(fp, dst, store_index as u64 + 1);
-        advance!(ip, fp, m, mem, mem_len)
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
     }
 }

@@ -22,13 +22,25 @@
 //!   the address of its handler (`exec::Op`); a handler ends by calling the
 //!   next op's handler, which LLVM compiles to a jump in optimised builds, so
 //!   every op has its own well-predicted indirect jump and the hot state
-//!   (instruction pointer, frame pointer, memory 0's base and length) travels
-//!   in argument registers. Builds with debug assertions (including
+//!   (instruction pointer, frame pointer, memory 0's base and length, the
+//!   accumulator) travels in argument registers. Builds with debug assertions (including
 //!   unoptimised dev builds, where those calls would stay calls and overflow
 //!   the stack) run the same handlers from a plain loop instead.
+//! - **An accumulator between adjacent instructions.** When an instruction's
+//!   result is a temporary that the very next instruction consumes (and no
+//!   jump lands between them), the translator rewrites the pair so that the
+//!   value travels in the accumulator, a handler argument kept in a register,
+//!   instead of a frame slot: one store and one dependent load less. The
+//!   forms (`I32AddToAcc`, `I32AddAccLhs`, `I32LoadAccAddr`,
+//!   `I32StoreAccValue`...) are generated from the `accumulate` rows and the
+//!   load/store rows of `numeric.rs`. The accumulator is never live across a
+//!   branch target, call or return, so nothing saves or restores it.
 //! - **Cheap calls within a module**: `CallInternal` finds the callee in the
-//!   module's code table; frames save no memory view (it only changes where
-//!   memory may move, or across instances).
+//!   module's code table and zeroes its locals with inline stores; frames
+//!   save no memory view (it only changes where memory may move, or across
+//!   instances) and name their function by its module index, so a call makes
+//!   no look-up in the store; `global.get`/`global.set` reach the store's
+//!   globals through pointers cached for the running instance.
 //! - **Lazy translation**: a body is translated (and validated, by driving the
 //!   validator op by op) on its first call and shared by all instances.
 //! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`,
@@ -42,10 +54,13 @@
 //!   checks (the only `unsafe` here, in `exec.rs`, next to its reasoning).
 //!
 //! Measured on the benches (`cargo bench -p myrt-benches`, 2-core VM, noisy;
-//! see BENCHMARKS.md): fib and sha256 on par with wasmi 2, sieve, matmul,
-//! deflate and json at 0.85-0.97x, coremark ~0.7x and regex ~0.6x. What is
-//! left: calls (frame push and locals zeroing), temporaries copied at block
-//! ends, and globals reached through the store.
+//! see BENCHMARKS.md), after the accumulator: against wasmi 2, sha256 1.34x,
+//! deflate 1.27x, matmul 1.15x, sieve 1.12x, fib 1.07x; json 0.90-0.96x,
+//! regex 0.87-1.02x and coremark 0.69-0.86x over two runs under load;
+//! geometric mean 1.03x. What is left: the accumulator for compares feeding
+//! `br_if`/`if` and for unary conversions, temporaries copied at block ends,
+//! the call handler's register saves (its slow paths are calls), and the Rust
+//! guests' call-heavy code (calls are ~13% of json's instructions).
 
 mod bytecode;
 #[cfg(test)]
@@ -92,9 +107,10 @@ impl std::fmt::Display for CompiledFunc {
             "params={} locals={} frame={}",
             self.num_params, self.num_locals, self.frame_size
         )?;
-        for (ip, op) in self.ops.iter().enumerate() {
-            write!(f, "{ip:4}: {}", op.instr)?;
-            if let Instr::BrTable { first, len, .. } = op.instr {
+        for (ip, op) in (0..).zip(self.ops.iter()) {
+            let instr = op.instr();
+            write!(f, "{ip:4}: {instr}")?;
+            if let Instr::BrTable { first, len, .. } = instr {
                 let targets = &self.br_tables[first as usize..(first + len) as usize];
                 write!(f, " targets={targets:?}")?;
             }

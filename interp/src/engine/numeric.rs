@@ -1,5 +1,6 @@
 //! The generated instructions: numeric operators (one row each, with their
-//! exact semantics), memory loads and stores, and fused compare-and-branch.
+//! exact semantics), memory loads and stores, fused compare-and-branch, and
+//! the accumulator forms of the commonest integer operators.
 //!
 //! [`for_each_numeric_op!`] is the single definition of these rows. It expands (through a
 //! callback macro) into the bytecode variants (`bytecode.rs`), the
@@ -166,35 +167,37 @@ macro_rules! for_each_numeric_op {
 
                 RefIsNull: fn(a: u64) -> i32 { (a == crate::store::entities::NULL_REF) as i32 }
             }
-            // `Name: T as C`: read a little-endian `T` at the effective address, widen it to `C`.
+            // `Name => ToAcc, AccAddr, AccAddrToAcc: T as C`: read a little-endian `T` at the
+            // effective address, widen it to `C`; the accumulator forms write the result to it
+            // and take the address from it.
             load {
-                I32Load: i32 as i32;
-                I64Load: i64 as i64;
-                F32Load: u32 as u32;
-                F64Load: u64 as u64;
-                I32Load8S: i8 as i32;
-                I32Load8U: u8 as i32;
-                I32Load16S: i16 as i32;
-                I32Load16U: u16 as i32;
-                I64Load8S: i8 as i64;
-                I64Load8U: u8 as i64;
-                I64Load16S: i16 as i64;
-                I64Load16U: u16 as i64;
-                I64Load32S: i32 as i64;
-                I64Load32U: u32 as i64;
+                I32Load => I32LoadToAcc, I32LoadAccAddr, I32LoadAccAddrToAcc: i32 as i32;
+                I64Load => I64LoadToAcc, I64LoadAccAddr, I64LoadAccAddrToAcc: i64 as i64;
+                F32Load => F32LoadToAcc, F32LoadAccAddr, F32LoadAccAddrToAcc: u32 as u32;
+                F64Load => F64LoadToAcc, F64LoadAccAddr, F64LoadAccAddrToAcc: u64 as u64;
+                I32Load8S => I32Load8SToAcc, I32Load8SAccAddr, I32Load8SAccAddrToAcc: i8 as i32;
+                I32Load8U => I32Load8UToAcc, I32Load8UAccAddr, I32Load8UAccAddrToAcc: u8 as i32;
+                I32Load16S => I32Load16SToAcc, I32Load16SAccAddr, I32Load16SAccAddrToAcc: i16 as i32;
+                I32Load16U => I32Load16UToAcc, I32Load16UAccAddr, I32Load16UAccAddrToAcc: u16 as i32;
+                I64Load8S => I64Load8SToAcc, I64Load8SAccAddr, I64Load8SAccAddrToAcc: i8 as i64;
+                I64Load8U => I64Load8UToAcc, I64Load8UAccAddr, I64Load8UAccAddrToAcc: u8 as i64;
+                I64Load16S => I64Load16SToAcc, I64Load16SAccAddr, I64Load16SAccAddrToAcc: i16 as i64;
+                I64Load16U => I64Load16UToAcc, I64Load16UAccAddr, I64Load16UAccAddrToAcc: u16 as i64;
+                I64Load32S => I64Load32SToAcc, I64Load32SAccAddr, I64Load32SAccAddrToAcc: i32 as i64;
+                I64Load32U => I64Load32UToAcc, I64Load32UAccAddr, I64Load32UAccAddrToAcc: u32 as i64;
             }
-            // `Name / NameImm: C as T`: take the cell (or the `i32` immediate) as `C`, narrow it
-            // to `T`, write it little-endian.
+            // `Name / NameImm => AccValue: C as T`: take the cell (or the `i32` immediate, or
+            // the accumulator) as `C`, narrow it to `T`, write it little-endian.
             store {
-                I32Store / I32StoreImm: i32 as i32;
-                I64Store / I64StoreImm: i64 as i64;
-                F32Store / F32StoreImm: u32 as u32;
-                F64Store / F64StoreImm: u64 as u64;
-                I32Store8 / I32Store8Imm: i32 as u8;
-                I32Store16 / I32Store16Imm: i32 as u16;
-                I64Store8 / I64Store8Imm: i64 as u8;
-                I64Store16 / I64Store16Imm: i64 as u16;
-                I64Store32 / I64Store32Imm: i64 as u32;
+                I32Store / I32StoreImm => I32StoreAccValue: i32 as i32;
+                I64Store / I64StoreImm => I64StoreAccValue: i64 as i64;
+                F32Store / F32StoreImm => F32StoreAccValue: u32 as u32;
+                F64Store / F64StoreImm => F64StoreAccValue: u64 as u64;
+                I32Store8 / I32Store8Imm => I32Store8AccValue: i32 as u8;
+                I32Store16 / I32Store16Imm => I32Store16AccValue: i32 as u16;
+                I64Store8 / I64Store8Imm => I64Store8AccValue: i64 as u8;
+                I64Store16 / I64Store16Imm => I64Store16AccValue: i64 as u16;
+                I64Store32 / I64Store32Imm => I64Store32AccValue: i64 as u32;
             }
             // `BrIfName / BrIfNameImm = Compare / CompareImm, not BrIfNegated / BrIfNegatedImm`:
             // `br_if` fused with an integer comparison (the negation serves `if`, which
@@ -220,6 +223,35 @@ macro_rules! for_each_numeric_op {
                 BrIfI64LeU / BrIfI64LeUImm = I64LeU / I64LeUImm, not BrIfI64GtU / BrIfI64GtUImm;
                 BrIfI64GeS / BrIfI64GeSImm = I64GeS / I64GeSImm, not BrIfI64LtS / BrIfI64LtSImm;
                 BrIfI64GeU / BrIfI64GeUImm = I64GeU / I64GeUImm, not BrIfI64LtU / BrIfI64LtUImm;
+            }
+            // `Name / NameImm => ToAcc, ImmToAcc, AccRhs, AccLhs, AccImm, AccRhsToAcc, AccLhsToAcc,
+            // AccImmToAcc`: variants of binary row `Name` (not trapping) whose result goes to
+            // the accumulator (`...ToAcc`) and whose left or right operand comes from it
+            // (`AccLhs`, `AccRhs`, `AccImm` for `NameImm`), so that a value computed for the
+            // very next instruction stays in a register.
+            accumulate {
+                I32Add / I32AddImm => I32AddToAcc, I32AddImmToAcc, I32AddAccRhs, I32AddAccLhs, I32AddAccImm, I32AddAccRhsToAcc, I32AddAccLhsToAcc, I32AddAccImmToAcc;
+                I32Sub / I32SubImm => I32SubToAcc, I32SubImmToAcc, I32SubAccRhs, I32SubAccLhs, I32SubAccImm, I32SubAccRhsToAcc, I32SubAccLhsToAcc, I32SubAccImmToAcc;
+                I32Mul / I32MulImm => I32MulToAcc, I32MulImmToAcc, I32MulAccRhs, I32MulAccLhs, I32MulAccImm, I32MulAccRhsToAcc, I32MulAccLhsToAcc, I32MulAccImmToAcc;
+                I32And / I32AndImm => I32AndToAcc, I32AndImmToAcc, I32AndAccRhs, I32AndAccLhs, I32AndAccImm, I32AndAccRhsToAcc, I32AndAccLhsToAcc, I32AndAccImmToAcc;
+                I32Or / I32OrImm => I32OrToAcc, I32OrImmToAcc, I32OrAccRhs, I32OrAccLhs, I32OrAccImm, I32OrAccRhsToAcc, I32OrAccLhsToAcc, I32OrAccImmToAcc;
+                I32Xor / I32XorImm => I32XorToAcc, I32XorImmToAcc, I32XorAccRhs, I32XorAccLhs, I32XorAccImm, I32XorAccRhsToAcc, I32XorAccLhsToAcc, I32XorAccImmToAcc;
+                I32Shl / I32ShlImm => I32ShlToAcc, I32ShlImmToAcc, I32ShlAccRhs, I32ShlAccLhs, I32ShlAccImm, I32ShlAccRhsToAcc, I32ShlAccLhsToAcc, I32ShlAccImmToAcc;
+                I32ShrS / I32ShrSImm => I32ShrSToAcc, I32ShrSImmToAcc, I32ShrSAccRhs, I32ShrSAccLhs, I32ShrSAccImm, I32ShrSAccRhsToAcc, I32ShrSAccLhsToAcc, I32ShrSAccImmToAcc;
+                I32ShrU / I32ShrUImm => I32ShrUToAcc, I32ShrUImmToAcc, I32ShrUAccRhs, I32ShrUAccLhs, I32ShrUAccImm, I32ShrUAccRhsToAcc, I32ShrUAccLhsToAcc, I32ShrUAccImmToAcc;
+                I32Rotl / I32RotlImm => I32RotlToAcc, I32RotlImmToAcc, I32RotlAccRhs, I32RotlAccLhs, I32RotlAccImm, I32RotlAccRhsToAcc, I32RotlAccLhsToAcc, I32RotlAccImmToAcc;
+                I32Rotr / I32RotrImm => I32RotrToAcc, I32RotrImmToAcc, I32RotrAccRhs, I32RotrAccLhs, I32RotrAccImm, I32RotrAccRhsToAcc, I32RotrAccLhsToAcc, I32RotrAccImmToAcc;
+                I64Add / I64AddImm => I64AddToAcc, I64AddImmToAcc, I64AddAccRhs, I64AddAccLhs, I64AddAccImm, I64AddAccRhsToAcc, I64AddAccLhsToAcc, I64AddAccImmToAcc;
+                I64Sub / I64SubImm => I64SubToAcc, I64SubImmToAcc, I64SubAccRhs, I64SubAccLhs, I64SubAccImm, I64SubAccRhsToAcc, I64SubAccLhsToAcc, I64SubAccImmToAcc;
+                I64Mul / I64MulImm => I64MulToAcc, I64MulImmToAcc, I64MulAccRhs, I64MulAccLhs, I64MulAccImm, I64MulAccRhsToAcc, I64MulAccLhsToAcc, I64MulAccImmToAcc;
+                I64And / I64AndImm => I64AndToAcc, I64AndImmToAcc, I64AndAccRhs, I64AndAccLhs, I64AndAccImm, I64AndAccRhsToAcc, I64AndAccLhsToAcc, I64AndAccImmToAcc;
+                I64Or / I64OrImm => I64OrToAcc, I64OrImmToAcc, I64OrAccRhs, I64OrAccLhs, I64OrAccImm, I64OrAccRhsToAcc, I64OrAccLhsToAcc, I64OrAccImmToAcc;
+                I64Xor / I64XorImm => I64XorToAcc, I64XorImmToAcc, I64XorAccRhs, I64XorAccLhs, I64XorAccImm, I64XorAccRhsToAcc, I64XorAccLhsToAcc, I64XorAccImmToAcc;
+                I64Shl / I64ShlImm => I64ShlToAcc, I64ShlImmToAcc, I64ShlAccRhs, I64ShlAccLhs, I64ShlAccImm, I64ShlAccRhsToAcc, I64ShlAccLhsToAcc, I64ShlAccImmToAcc;
+                I64ShrS / I64ShrSImm => I64ShrSToAcc, I64ShrSImmToAcc, I64ShrSAccRhs, I64ShrSAccLhs, I64ShrSAccImm, I64ShrSAccRhsToAcc, I64ShrSAccLhsToAcc, I64ShrSAccImmToAcc;
+                I64ShrU / I64ShrUImm => I64ShrUToAcc, I64ShrUImmToAcc, I64ShrUAccRhs, I64ShrUAccLhs, I64ShrUAccImm, I64ShrUAccRhsToAcc, I64ShrUAccLhsToAcc, I64ShrUAccImmToAcc;
+                I64Rotl / I64RotlImm => I64RotlToAcc, I64RotlImmToAcc, I64RotlAccRhs, I64RotlAccLhs, I64RotlAccImm, I64RotlAccRhsToAcc, I64RotlAccLhsToAcc, I64RotlAccImmToAcc;
+                I64Rotr / I64RotrImm => I64RotrToAcc, I64RotrImmToAcc, I64RotrAccRhs, I64RotrAccLhs, I64RotrAccImm, I64RotrAccRhsToAcc, I64RotrAccLhsToAcc, I64RotrAccImmToAcc;
             }
         }
     };

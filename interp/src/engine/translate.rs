@@ -284,8 +284,8 @@ macro_rules! define_generated_translation {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         $($rest:tt)*
     ) => {
         impl Translator<'_> {
@@ -320,9 +320,10 @@ macro_rules! define_generated_translation {
                         let value = self.pop()?;
                         let addr = self.pop()?;
                         let pos = self.stack.len();
+                        let temps = [self.temp_slot(pos, addr), self.temp_slot(pos + 1, value)];
                         let addr = self.use_operand(pos, addr);
                         let value = self.use_operand(pos + 1, value);
-                        self.emit(Instr::$sname { addr, value, offset });
+                        self.emit_consuming(Instr::$sname { addr, value, offset }, temps);
                     } )*
                     _ => return Ok(false),
                 }
@@ -455,9 +456,10 @@ impl Translator<'_> {
         let rhs = self.pop()?;
         let lhs = self.pop()?;
         let pos = self.stack.len();
+        let temps = [self.temp_slot(pos, lhs), self.temp_slot(pos + 1, rhs)];
         let rhs = self.use_operand(pos + 1, rhs);
         let lhs = self.use_operand(pos, lhs);
-        self.emit(make(self.canonical(pos), lhs, rhs));
+        self.emit_consuming(make(self.canonical(pos), lhs, rhs), temps);
         self.push(Operand::Temp);
         Ok(())
     }
@@ -466,17 +468,48 @@ impl Translator<'_> {
         self.pop()?;
         let lhs = self.pop()?;
         let pos = self.stack.len();
+        let temps = [self.temp_slot(pos, lhs), None];
         let lhs = self.use_operand(pos, lhs);
-        self.emit(make(self.canonical(pos), lhs));
+        self.emit_consuming(make(self.canonical(pos), lhs), temps);
         self.push(Operand::Temp);
         Ok(())
+    }
+
+    /// The slot of popped operand `operand` (at `pos`) if it is a temporary,
+    /// which nothing but its consumer reads.
+    fn temp_slot(&self, pos: usize, operand: Operand) -> Option<Slot> {
+        (operand == Operand::Temp).then(|| self.canonical(pos))
+    }
+
+    /// Emits `instr`, which consumes the temporaries `temps`. When the last
+    /// instruction computed one of them and no jump lands between the two,
+    /// that value goes through the accumulator instead of its slot.
+    fn emit_consuming(&mut self, instr: Instr, temps: [Option<Slot>; 2]) -> usize {
+        if self.code.len() > self.label_pos
+            && let Some((produced, producer)) = self.code.last().and_then(Instr::with_result_in_acc)
+            && temps.contains(&Some(produced))
+            && let Some(consumer) = instr.reading_acc(produced)
+        {
+            let last = self.code.len() - 1;
+            self.code[last] = producer;
+            return self.emit(consumer);
+        }
+        self.emit(instr)
+    }
+
+    /// Emits a branch made by `conditional_jump` (or an unconditional one):
+    /// the popped condition's slot, just above the stack, is dead after it.
+    fn emit_branch(&mut self, instr: Instr) -> usize {
+        let cond = self.canonical(self.stack.len());
+        self.emit_consuming(instr, [Some(cond), None])
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) -> Result<(), Error> {
         let src = self.pop()?;
         let pos = self.stack.len();
+        let temps = [self.temp_slot(pos, src), None];
         let src = self.use_operand(pos, src);
-        self.emit(make(self.canonical(pos), src));
+        self.emit_consuming(make(self.canonical(pos), src), temps);
         self.push(Operand::Temp);
         Ok(())
     }
@@ -565,9 +598,9 @@ impl Translator<'_> {
         let target = &self.ctrls[ctrl];
         if target.kind == CtrlKind::Loop {
             let head = Target(target.loop_head);
-            self.emit(make(head));
+            self.emit_branch(make(head));
         } else {
-            let at = self.emit(make(Target(u32::MAX)));
+            let at = self.emit_branch(make(Target(u32::MAX)));
             self.ctrls[ctrl].patches.push(Patch::Instr(at));
         }
     }
@@ -810,7 +843,7 @@ impl Translator<'_> {
                 let jump = self.conditional_jump(true)?;
                 self.materialize_locals();
                 self.materialize_top(params);
-                let at = self.emit(jump);
+                let at = self.emit_branch(jump);
                 self.push_ctrl(CtrlKind::If, params, results);
                 let last = self.ctrls.len() - 1;
                 self.ctrls[last].else_patch = Some(at);
@@ -857,7 +890,7 @@ impl Translator<'_> {
                 self.stack.push(cond);
                 if needs_moves {
                     let skip = self.conditional_jump(true)?;
-                    let at = self.emit(skip);
+                    let at = self.emit_branch(skip);
                     self.branch_with_moves(ctrl);
                     let here = self.here();
                     self.patch(Patch::Instr(at), here);
