@@ -59,6 +59,8 @@ pub struct Spec {
     pub expected_stdout: String,
     pub expected_code: i32,
     pub stderr_contains: Option<String>,
+    /// Files the sandbox must hold afterwards (path relative to it, size in bytes).
+    pub sandbox_files: &'static [(&'static str, u64)],
 }
 
 pub fn all() -> Vec<Scenario> {
@@ -88,6 +90,10 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("pollables", "pollables", pollables),
         Scenario::new("http_client", "http_client", http_client),
         Scenario::new("sockets", "sockets", sockets),
+        Scenario::new("app_work", "app", app_work),
+        Scenario::new("app_panic_backtrace", "app", app_panic),
+        Scenario::new("app_exit_3", "app", |_| app_exit(3, 1)),
+        Scenario::new("app_exit_0", "app", |_| app_exit(0, 0)),
         Scenario::new("escape", "escape", escape).with_escape_links(),
         Scenario::new(
             "escape_guest_path_is_host_path",
@@ -283,6 +289,39 @@ fn http_client(_: &Tree) -> Spec {
 fn sockets(_: &Tree) -> Spec {
     Spec {
         expected_stdout: expected::SOCKETS.into(),
+        ..Spec::default()
+    }
+}
+
+fn app_work(tree: &Tree) -> Spec {
+    let mut options = dir(tree.sandbox(), "/sandbox");
+    options.extend(["--env", "FOO=bar"].map(String::from));
+    Spec {
+        options,
+        args: ["work", "/sandbox"].map(String::from).to_vec(),
+        expected_stdout: expected::APP_WORK.into(),
+        stderr_contains: Some("app: done\n".into()),
+        sandbox_files: expected::APP_SANDBOX,
+        ..Spec::default()
+    }
+}
+
+/// A panic four calls deep with `RUST_BACKTRACE=1` passed to the guest.
+fn app_panic(_: &Tree) -> Spec {
+    Spec {
+        options: ["--env", "RUST_BACKTRACE=1"].map(String::from).to_vec(),
+        args: ["panic", "4"].map(String::from).to_vec(),
+        expected_code: TRAP_EXIT_CODE,
+        stderr_contains: Some(expected::APP_PANIC_STDERR.into()),
+        ..Spec::default()
+    }
+}
+
+fn app_exit(code: i32, expected_code: i32) -> Spec {
+    Spec {
+        args: vec!["exit".into(), code.to_string()],
+        expected_stdout: format!("exit {code}\n"),
+        expected_code,
         ..Spec::default()
     }
 }
