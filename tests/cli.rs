@@ -69,6 +69,24 @@ fn a_missing_start_lists_the_exports() {
 }
 
 #[test]
+fn a_preview1_module_is_refused_with_what_to_do() {
+    for args in [
+        &["run", "tests/fixtures/preview1.wat"][..],
+        &["run", "--dir", ".", "tests/fixtures/preview1.wat"],
+    ] {
+        let output = myrt(args);
+        assert_eq!(output.status.code(), Some(1));
+        let message = stderr(&output);
+        assert!(
+            message.contains("WASI preview 1")
+                && message.contains("`wasi_snapshot_preview1`")
+                && message.contains("wasm32-wasip2"),
+            "stderr: {message}"
+        );
+    }
+}
+
+#[test]
 fn wrong_argument_count_is_an_error() {
     let output = myrt(&["run", "examples/fib.wat", "--invoke", "add", "1"]);
     assert_eq!(output.status.code(), Some(1));

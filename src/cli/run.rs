@@ -149,6 +149,10 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
     if run_component::is_component(&bytes) {
         return run_component::run(args, &bytes);
     }
+    let engine = Engine::default();
+    let module = Module::new(&engine, &bytes)
+        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
+    reject_preview1(&module, &args.file)?;
     if !args.dir.is_empty() || !args.env.is_empty() || args.argv0.is_some() || !args.wasi.is_empty()
     {
         bail!(
@@ -156,19 +160,39 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
             args.file.display()
         );
     }
-    let results = run_module(args, &bytes)?;
+    let results = run_module(args, &engine, &module)?;
     Ok(Finished::printing(results.iter().map(format_result)))
 }
 
-fn run_module(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Vec<Val>> {
-    let engine = Engine::default();
-    let module = Module::new(&engine, bytes)
-        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
-    reject_imports(&module, &args.file)?;
+/// Import modules of WASI preview 1 (`wasm32-wasip1`) and of its predecessor.
+const PREVIEW1_MODULES: [&str; 2] = ["wasi_snapshot_preview1", "wasi_unstable"];
 
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
+/// A WASI preview 1 program is a core module importing `wasi_snapshot_preview1`;
+/// `myrt run` implements WASI 0.2 only, so it says that instead of listing every
+/// preview 1 function as a missing import.
+fn reject_preview1(module: &Module, path: &Path) -> anyhow::Result<()> {
+    let Some(import) = module
+        .imports()
+        .find(|import| PREVIEW1_MODULES.contains(&import.module()))
+    else {
+        return Ok(());
+    };
+    bail!(
+        "`{}` is a WASI preview 1 core module (it imports `{}`); myrt runs WASI 0.2 \
+         components only: build it for `wasm32-wasip2`, or turn it into a component with \
+         `wasm-tools component new {} --adapt wasi_snapshot_preview1.command.wasm`",
+        path.display(),
+        import.module(),
+        path.display()
+    )
+}
+
+fn run_module(args: &RunArgs, engine: &Engine, module: &Module) -> anyhow::Result<Vec<Val>> {
+    reject_imports(module, &args.file)?;
+
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine)
+        .instantiate(&mut store, module)
         .map_err(trap_aware)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
 
