@@ -125,15 +125,17 @@ fn sandbox_problems(spec: &Spec, tree: &Tree) -> Vec<String> {
     let sandbox = tree.sandbox();
     spec.sandbox_files
         .iter()
-        .filter_map(|&(path, size)| match std::fs::metadata(sandbox.join(path)) {
-            Ok(metadata) if metadata.is_file() && metadata.len() == size => None,
-            Ok(metadata) => Some(format!(
-                "sandbox/{path}: {} bytes (file: {}), expected a {size}-byte file",
-                metadata.len(),
-                metadata.is_file()
-            )),
-            Err(error) => Some(format!("sandbox/{path}: {error}")),
-        })
+        .filter_map(
+            |&(path, size)| match std::fs::metadata(sandbox.join(path)) {
+                Ok(metadata) if metadata.is_file() && metadata.len() == size => None,
+                Ok(metadata) => Some(format!(
+                    "sandbox/{path}: {} bytes (file: {}), expected a {size}-byte file",
+                    metadata.len(),
+                    metadata.is_file()
+                )),
+                Err(error) => Some(format!("sandbox/{path}: {error}")),
+            },
+        )
         .collect()
 }
 

@@ -76,10 +76,7 @@ fn nested(depth: u32) -> ! {
 }
 
 fn work(root: &Path) -> io::Result<()> {
-    println!(
-        "args: {:?}",
-        std::env::args().skip(1).collect::<Vec<_>>()
-    );
+    println!("args: {:?}", std::env::args().skip(1).collect::<Vec<_>>());
     let mut env: Vec<(String, String)> = std::env::vars().collect();
     env.sort();
     println!("env: {env:?}");
