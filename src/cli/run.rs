@@ -38,7 +38,7 @@ needing the network run. An import myrt cannot provide fails before the run,\n\
 naming the import, its world and what to do.\n\n\
 Nothing from the host is granted unless asked for: no directories, no\n\
 environment variables; stdin, stdout and stderr are inherited. Arguments after\n\
-the file go to the guest, with argv[0] the file as given (put `--` before them\n\
+the file go to the guest, with argv[0] the file's name (put `--` before them\n\
 if the first one is also a `myrt run` option, like --env).\n\n\
 Exit status: `exit(ok)` or `run` returning ok 0, `exit(err)` or `run`\n\
 returning err 1, `exit-with-code(n)` n. A trap prints its message and wasm\n\
@@ -78,7 +78,7 @@ pub struct RunArgs {
     #[arg(short = 'S', value_name = "KEY[=y|n]", value_parser = parse_wasi_option)]
     pub wasi: Vec<WasiOption>,
 
-    /// The guest's argv[0] [default: FILE as given].
+    /// The guest's argv[0] [default: the file name of FILE, without its directories].
     #[arg(long, value_name = "NAME")]
     pub argv0: Option<String>,
 

@@ -53,9 +53,12 @@ pub fn parse_env(text: &str) -> Result<EnvGrant, String> {
 /// the host's stdio, nothing else.
 pub fn build_ctx(args: &RunArgs, guest_args: &[String]) -> anyhow::Result<WasiCtx> {
     let mut builder = WasiCtx::builder();
-    let argv0 = match &args.argv0 {
-        Some(name) => name.clone(),
-        None => args.file.display().to_string(),
+    // Like wasmtime: the file's name without its directories, so a program's
+    // output does not depend on where it was started from.
+    let argv0 = match (&args.argv0, args.file.file_name()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (None, None) => args.file.display().to_string(),
     };
     builder.arg(argv0).args(guest_args).inherit_stdio();
     for grant in &args.env {
