@@ -1,23 +1,13 @@
 //! Runs the `myrt` binary the way a user does.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
+
+use common::{stderr, stdout};
 
 fn myrt(args: &[&str]) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Command::new(env!("CARGO_BIN_EXE_myrt"))
-        .current_dir(root)
-        .args(args)
-        .output()
-        .expect("the myrt binary can be started")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::myrt_with_env(&[], args)
 }
 
 #[test]

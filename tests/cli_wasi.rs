@@ -3,27 +3,18 @@
 //! environment variable and `dir:NAME` per preopen; its outcome depends on
 //! the argument count).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::{stderr, stdout};
 
 const COMMAND: &str = "wasi-p2/tests/components/command.wat";
 
+/// The host has a variable the guest sees only when it is passed with `--env`.
 fn myrt(args: &[&str]) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Command::new(env!("CARGO_BIN_EXE_myrt"))
-        .current_dir(root)
-        .env("MYRT_TEST_INHERITED", "from-host")
-        .args(args)
-        .output()
-        .expect("the myrt binary can be started")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::myrt_with_env(&[("MYRT_TEST_INHERITED", "from-host")], args)
 }
 
 #[test]
