@@ -86,6 +86,7 @@ fn check(scenario: &Scenario, runtime: &Path, wasm: &Path) -> Result<f64, Vec<St
             args: spec.args.clone(),
             host_env: spec.host_env.clone(),
             stdin: spec.stdin.clone(),
+            stdout_closed: spec.stdout_closed,
             cwd: tree.base(),
         })
         .map_err(|error| vec![format!("cannot start {}: {error}", runtime.display())])?;

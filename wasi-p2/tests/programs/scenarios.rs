@@ -55,6 +55,8 @@ pub struct Spec {
     pub host_env: Vec<(String, String)>,
     /// `None`: stdin is /dev/null.
     pub stdin: Option<Vec<u8>>,
+    /// Nobody reads stdout: the guest's writes fail with a broken pipe.
+    pub stdout_closed: bool,
     /// What stdout must be (see `expected` for the `{..}` wildcard).
     pub expected_stdout: String,
     pub expected_code: i32,
@@ -71,6 +73,7 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("stdin_empty", "stdin_echo", stdin_empty),
         Scenario::new("stdin_1mib", "stdin_echo", stdin_1mib),
         Scenario::new("cat_256kib", "cat", cat),
+        Scenario::new("cat_stdout_closed", "cat", cat_stdout_closed),
         Scenario::new("fs", "fs", fs),
         Scenario::new("fs_relative_dir", "fs", fs_relative_dir),
         Scenario::new(
@@ -176,6 +179,17 @@ fn cat(_: &Tree) -> Spec {
         stdin: Some(text.clone().into_bytes()),
         stderr_contains: Some(format!("cat: copied {} bytes", text.len())),
         expected_stdout: text,
+        ..Spec::default()
+    }
+}
+
+/// `myrt run cat.wasm | head -0`: std's copy fails with `BrokenPipe`, as in a host
+/// program that ignores SIGPIPE.
+fn cat_stdout_closed(_: &Tree) -> Spec {
+    Spec {
+        stdin: Some("line\n".repeat(200_000).into_bytes()),
+        stdout_closed: true,
+        stderr_contains: Some("cat: err BrokenPipe".into()),
         ..Spec::default()
     }
 }
