@@ -60,6 +60,36 @@ fn env_dir_argv0_and_guest_arguments() {
 }
 
 #[test]
+fn inherit_env_passes_the_host_environment_and_env_overrides_it() {
+    let output = myrt(&["run", "-S", "inherit-env", COMMAND]);
+    let lines: Vec<String> = stdout(&output).lines().map(String::from).collect();
+    assert!(
+        lines.contains(&"MYRT_TEST_INHERITED=from-host".to_string()),
+        "{lines:?}"
+    );
+    let path = std::env::var("PATH").expect("the test runs with a PATH");
+    assert!(lines.contains(&format!("PATH={path}")), "{lines:?}");
+
+    let output = myrt(&[
+        "run",
+        "-S",
+        "inherit-env",
+        "--env",
+        "MYRT_TEST_INHERITED=overridden",
+        COMMAND,
+    ]);
+    let lines: Vec<String> = stdout(&output).lines().map(String::from).collect();
+    let inherited: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("MYRT_TEST_INHERITED="))
+        .collect();
+    assert_eq!(inherited, ["MYRT_TEST_INHERITED=overridden"], "{lines:?}");
+
+    let output = myrt(&["run", "-S", "inherit-env=n", COMMAND]);
+    assert_eq!(stdout(&output), "command.wat\n", "{}", stderr(&output));
+}
+
+#[test]
 fn exit_with_code_sets_the_status() {
     let output = myrt(&["run", COMMAND, "a", "b"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));

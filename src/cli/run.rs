@@ -71,7 +71,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "K[=V]", value_parser = parse_env)]
     pub env: Vec<EnvGrant>,
 
-    /// WASI options, as in wasmtime: `-S http=n` leaves the wasi:http imports
+    /// WASI options, as in wasmtime: `-S inherit-env` passes the host's whole
+    /// environment (before `--env`), `-S http=n` leaves the wasi:http imports
     /// out. The network is denied, so the network options (`inherit-network`,
     /// `tcp`, `udp`, `allow-ip-name-lookup`) are accepted only as `=n`;
     /// asking for access fails with an explanation. Repeatable.
