@@ -89,6 +89,32 @@ fn inherit_env_passes_the_host_environment_and_env_overrides_it() {
     assert_eq!(stdout(&output), "command.wat\n", "{}", stderr(&output));
 }
 
+/// As in wasmtime: after the file, `--help`, `--env` and `--` are the guest's.
+#[test]
+fn arguments_after_the_file_are_the_guests_even_if_they_look_like_options() {
+    let output = myrt(&["run", COMMAND, "--help"]);
+    assert_eq!(
+        stdout(&output),
+        "command.wat\n--help\n",
+        "{}",
+        stderr(&output)
+    );
+    let output = myrt(&["run", COMMAND, "--env", "X"]);
+    assert_eq!(
+        stdout(&output),
+        "command.wat\n--env\nX\n",
+        "{}",
+        stderr(&output)
+    );
+    let output = myrt(&["run", COMMAND, "--", "-S"]);
+    assert_eq!(
+        stdout(&output),
+        "command.wat\n--\n-S\n",
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn exit_with_code_sets_the_status() {
     let output = myrt(&["run", COMMAND, "a", "b"]);

@@ -38,8 +38,9 @@ needing the network run. An import myrt cannot provide fails before the run,\n\
 naming the import, its world and what to do.\n\n\
 Nothing from the host is granted unless asked for: no directories, no\n\
 environment variables; stdin, stdout and stderr are inherited. Arguments after\n\
-the file go to the guest, with argv[0] the file's name (put `--` before them\n\
-if the first one is also a `myrt run` option, like --env).\n\n\
+the file go to the guest, with argv[0] the file's name, even those that look\n\
+like `myrt run` options (`app.wasm --help`), as in wasmtime; only `--invoke NAME`\n\
+right after the file is still read by myrt.\n\n\
 Exit status: `exit(ok)` or `run` returning ok 0, `exit(err)` or `run`\n\
 returning err 1, `exit-with-code(n)` n. A trap prints its message and wasm\n\
 backtrace to stderr and exits with status 134; other errors exit with status 1.\n\n\
