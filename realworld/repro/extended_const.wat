@@ -1,9 +1,10 @@
 ;; Extended constant expressions (WebAssembly 3.0; wasmtime enables them by default).
 ;; Dynamically linked code places its data and globals at `__memory_base + offset`
 ;; this way: componentize-py's libpython and every module `wasm-tools component link`
-;; produces. myrt's validator rejects them, so no componentize-py component loads.
+;; produces. A validator without them loads no componentize-py component
+;; ("constant expression required").
 ;;   wasmtime run --invoke get extended_const.wat   -> 42
-;;   myrt run extended_const.wat --invoke get       -> 42 expected
+;;   myrt run extended_const.wat --invoke get       -> 42
 (module
   (memory 1)
   (global $g i32 (i32.add (i32.const 40) (i32.const 2)))
