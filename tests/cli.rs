@@ -1,23 +1,13 @@
 //! Runs the `myrt` binary the way a user does.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
+
+use common::{stderr, stdout};
 
 fn myrt(args: &[&str]) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Command::new(env!("CARGO_BIN_EXE_myrt"))
-        .current_dir(root)
-        .args(args)
-        .output()
-        .expect("the myrt binary can be started")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::myrt_with_env(&[], args)
 }
 
 #[test]
@@ -66,6 +56,24 @@ fn a_missing_start_lists_the_exports() {
         message.contains("`_start`") && message.contains("`fib`"),
         "stderr: {message}"
     );
+}
+
+#[test]
+fn a_preview1_module_is_refused_with_what_to_do() {
+    for args in [
+        &["run", "tests/fixtures/preview1.wat"][..],
+        &["run", "--dir", ".", "tests/fixtures/preview1.wat"],
+    ] {
+        let output = myrt(args);
+        assert_eq!(output.status.code(), Some(1));
+        let message = stderr(&output);
+        assert!(
+            message.contains("WASI preview 1")
+                && message.contains("`wasi_snapshot_preview1`")
+                && message.contains("wasm32-wasip2"),
+            "stderr: {message}"
+        );
+    }
 }
 
 #[test]

@@ -3,27 +3,18 @@
 //! environment variable and `dir:NAME` per preopen; its outcome depends on
 //! the argument count).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::{stderr, stdout};
 
 const COMMAND: &str = "wasi-p2/tests/components/command.wat";
 
+/// The host has a variable the guest sees only when it is passed with `--env`.
 fn myrt(args: &[&str]) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Command::new(env!("CARGO_BIN_EXE_myrt"))
-        .current_dir(root)
-        .env("MYRT_TEST_INHERITED", "from-host")
-        .args(args)
-        .output()
-        .expect("the myrt binary can be started")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::myrt_with_env(&[("MYRT_TEST_INHERITED", "from-host")], args)
 }
 
 #[test]
@@ -31,7 +22,8 @@ fn runs_a_command_with_nothing_inherited_by_default() {
     let output = myrt(&["run", COMMAND]);
     assert_eq!(
         stdout(&output),
-        format!("{COMMAND}\n"),
+        // argv[0]: the file's name without its directories, as in wasmtime.
+        "command.wat\n",
         "{}",
         stderr(&output)
     );
@@ -65,6 +57,62 @@ fn env_dir_argv0_and_guest_arguments() {
     );
     // `run` returned err.
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn inherit_env_passes_the_host_environment_and_env_overrides_it() {
+    let output = myrt(&["run", "-S", "inherit-env", COMMAND]);
+    let lines: Vec<String> = stdout(&output).lines().map(String::from).collect();
+    assert!(
+        lines.contains(&"MYRT_TEST_INHERITED=from-host".to_string()),
+        "{lines:?}"
+    );
+    let path = std::env::var("PATH").expect("the test runs with a PATH");
+    assert!(lines.contains(&format!("PATH={path}")), "{lines:?}");
+
+    let output = myrt(&[
+        "run",
+        "-S",
+        "inherit-env",
+        "--env",
+        "MYRT_TEST_INHERITED=overridden",
+        COMMAND,
+    ]);
+    let lines: Vec<String> = stdout(&output).lines().map(String::from).collect();
+    let inherited: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("MYRT_TEST_INHERITED="))
+        .collect();
+    assert_eq!(inherited, ["MYRT_TEST_INHERITED=overridden"], "{lines:?}");
+
+    let output = myrt(&["run", "-S", "inherit-env=n", COMMAND]);
+    assert_eq!(stdout(&output), "command.wat\n", "{}", stderr(&output));
+}
+
+/// As in wasmtime: after the file, `--help`, `--env` and `--` are the guest's.
+#[test]
+fn arguments_after_the_file_are_the_guests_even_if_they_look_like_options() {
+    let output = myrt(&["run", COMMAND, "--help"]);
+    assert_eq!(
+        stdout(&output),
+        "command.wat\n--help\n",
+        "{}",
+        stderr(&output)
+    );
+    let output = myrt(&["run", COMMAND, "--env", "X"]);
+    assert_eq!(
+        stdout(&output),
+        "command.wat\n--env\nX\n",
+        "{}",
+        stderr(&output)
+    );
+    let output = myrt(&["run", COMMAND, "--", "-S"]);
+    assert_eq!(
+        stdout(&output),
+        "command.wat\n--\n-S\n",
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -38,8 +38,9 @@ needing the network run. An import myrt cannot provide fails before the run,\n\
 naming the import, its world and what to do.\n\n\
 Nothing from the host is granted unless asked for: no directories, no\n\
 environment variables; stdin, stdout and stderr are inherited. Arguments after\n\
-the file go to the guest, with argv[0] the file as given (put `--` before them\n\
-if the first one is also a `myrt run` option, like --env).\n\n\
+the file go to the guest, with argv[0] the file's name, even those that look\n\
+like `myrt run` options (`app.wasm --help`), as in wasmtime; only `--invoke NAME`\n\
+right after the file is still read by myrt.\n\n\
 Exit status: `exit(ok)` or `run` returning ok 0, `exit(err)` or `run`\n\
 returning err 1, `exit-with-code(n)` n. A trap prints its message and wasm\n\
 backtrace to stderr and exits with status 134; other errors exit with status 1.\n\n\
@@ -71,14 +72,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "K[=V]", value_parser = parse_env)]
     pub env: Vec<EnvGrant>,
 
-    /// WASI options, as in wasmtime: `-S http=n` leaves the wasi:http imports
+    /// WASI options, as in wasmtime: `-S inherit-env` passes the host's whole
+    /// environment (before `--env`), `-S http=n` leaves the wasi:http imports
     /// out. The network is denied, so the network options (`inherit-network`,
     /// `tcp`, `udp`, `allow-ip-name-lookup`) are accepted only as `=n`;
     /// asking for access fails with an explanation. Repeatable.
     #[arg(short = 'S', value_name = "KEY[=y|n]", value_parser = parse_wasi_option)]
     pub wasi: Vec<WasiOption>,
 
-    /// The guest's argv[0] [default: FILE as given].
+    /// The guest's argv[0] [default: the file name of FILE, without its directories].
     #[arg(long, value_name = "NAME")]
     pub argv0: Option<String>,
 
@@ -149,6 +151,10 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
     if run_component::is_component(&bytes) {
         return run_component::run(args, &bytes);
     }
+    let engine = Engine::default();
+    let module = Module::new(&engine, &bytes)
+        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
+    reject_preview1(&module, &args.file)?;
     if !args.dir.is_empty() || !args.env.is_empty() || args.argv0.is_some() || !args.wasi.is_empty()
     {
         bail!(
@@ -156,19 +162,39 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
             args.file.display()
         );
     }
-    let results = run_module(args, &bytes)?;
+    let results = run_module(args, &engine, &module)?;
     Ok(Finished::printing(results.iter().map(format_result)))
 }
 
-fn run_module(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Vec<Val>> {
-    let engine = Engine::default();
-    let module = Module::new(&engine, bytes)
-        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
-    reject_imports(&module, &args.file)?;
+/// Import modules of WASI preview 1 (`wasm32-wasip1`) and of its predecessor.
+const PREVIEW1_MODULES: [&str; 2] = ["wasi_snapshot_preview1", "wasi_unstable"];
 
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
+/// A WASI preview 1 program is a core module importing `wasi_snapshot_preview1`;
+/// `myrt run` implements WASI 0.2 only, so it says that instead of listing every
+/// preview 1 function as a missing import.
+fn reject_preview1(module: &Module, path: &Path) -> anyhow::Result<()> {
+    let Some(import) = module
+        .imports()
+        .find(|import| PREVIEW1_MODULES.contains(&import.module()))
+    else {
+        return Ok(());
+    };
+    bail!(
+        "`{}` is a WASI preview 1 core module (it imports `{}`); myrt runs WASI 0.2 \
+         components only: build it for `wasm32-wasip2`, or turn it into a component with \
+         `wasm-tools component new {} --adapt wasi_snapshot_preview1.command.wasm`",
+        path.display(),
+        import.module(),
+        path.display()
+    )
+}
+
+fn run_module(args: &RunArgs, engine: &Engine, module: &Module) -> anyhow::Result<Vec<Val>> {
+    reject_imports(module, &args.file)?;
+
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine)
+        .instantiate(&mut store, module)
         .map_err(trap_aware)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
 

@@ -35,7 +35,7 @@ pub fn run(args: &RunArgs, bytes: &[u8]) -> anyhow::Result<Finished> {
     let grants = wasi_options::Grants::from_options(&args.wasi)?;
     wasi_options::check_imports(&component, &args.file, &grants)?;
 
-    let ctx = wasi_options::build_ctx(args, &args.args)?;
+    let ctx = wasi_options::build_ctx(args, &args.args, &grants)?;
     let mut store = Store::new(&engine, WasiState::new(ctx));
     let mut linker = Linker::new(&engine);
     myrt_wasi_p2::add_to_linker(&mut linker, |state: &mut WasiState| state)?;

@@ -51,13 +51,24 @@ pub fn parse_env(text: &str) -> Result<EnvGrant, String> {
 
 /// The guest's context: arguments, environment and preopens as asked,
 /// the host's stdio, nothing else.
-pub fn build_ctx(args: &RunArgs, guest_args: &[String]) -> anyhow::Result<WasiCtx> {
+pub fn build_ctx(
+    args: &RunArgs,
+    guest_args: &[String],
+    grants: &Grants,
+) -> anyhow::Result<WasiCtx> {
     let mut builder = WasiCtx::builder();
-    let argv0 = match &args.argv0 {
-        Some(name) => name.clone(),
-        None => args.file.display().to_string(),
+    // Like wasmtime: the file's name without its directories, so a program's
+    // output does not depend on where it was started from.
+    let argv0 = match (&args.argv0, args.file.file_name()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (None, None) => args.file.display().to_string(),
     };
     builder.arg(argv0).args(guest_args).inherit_stdio();
+    // `-S inherit-env` first, so `--env` can override what it passes through.
+    if grants.inherit_env {
+        builder.inherit_env();
+    }
     for grant in &args.env {
         match grant {
             EnvGrant::Set(key, value) => builder.env(key, value),
@@ -94,11 +105,12 @@ pub fn parse_wasi_option(text: &str) -> Result<WasiOption, String> {
         "n" | "no" | "false" => false,
         other => return Err(format!("`-S {key}={other}`: the value must be y or n")),
     };
-    let known = NETWORK_KEYS.contains(&key) || key == "http" || key == "cli";
+    let known = NETWORK_KEYS.contains(&key) || ["http", "cli", "inherit-env"].contains(&key);
     if !known {
         return Err(format!(
-            "unknown WASI option `{key}`; `myrt run` knows `-S http=n` (no wasi:http \
-             imports) and the network options {} (accepted as `=n`: the network is denied)",
+            "unknown WASI option `{key}`; `myrt run` knows `-S inherit-env` (the host's \
+             whole environment), `-S http=n` (no wasi:http imports) and the network \
+             options {} (accepted as `=n`: the network is denied)",
             NETWORK_KEYS.map(|k| format!("`{k}`")).join(", ")
         ));
     }
@@ -114,17 +126,23 @@ pub struct Grants {
     /// Link `wasi:http/types` and `wasi:http/outgoing-handler` (the default;
     /// `-S http=n` leaves them out, as wasmtime does without `-S http`).
     pub http_imports: bool,
+    /// Pass the host's whole environment to the guest (`-S inherit-env`).
+    pub inherit_env: bool,
 }
 
 impl Grants {
     /// Refuses, saying why, every option that asks for something myrt
     /// cannot do, rather than running with less than was asked for.
     pub fn from_options(options: &[WasiOption]) -> anyhow::Result<Grants> {
-        let mut grants = Grants { http_imports: true };
+        let mut grants = Grants {
+            http_imports: true,
+            inherit_env: false,
+        };
         for option in options {
             let key = option.key.as_str();
             match (key, option.enabled) {
                 ("http", false) => grants.http_imports = false,
+                ("inherit-env", enabled) => grants.inherit_env = enabled,
                 ("http", true) => bail!(
                     "`-S http` asks for outgoing HTTP requests, which myrt cannot send yet. \
                      Without it, wasi:http is linked all the same and \
@@ -257,7 +275,10 @@ mod tests {
 
     #[test]
     fn imports_are_checked_by_interface_and_version() {
-        let all = Grants { http_imports: true };
+        let all = Grants {
+            http_imports: true,
+            inherit_env: false,
+        };
         assert_eq!(unsupported_import("wasi:cli/environment@0.2.6", &all), None);
         assert_eq!(unsupported_import("wasi:io/streams@0.2.12", &all), None);
         assert_eq!(unsupported_import("wasi:http/types@0.2.0", &all), None);
@@ -269,6 +290,7 @@ mod tests {
         );
         let no_http = Grants {
             http_imports: false,
+            inherit_env: false,
         };
         let left_out = unsupported_import("wasi:http/types@0.2.0", &no_http).unwrap();
         assert!(left_out.contains("wasi:http/proxy") && left_out.contains("-S http=n"));
@@ -286,11 +308,18 @@ mod tests {
             let parsed: Result<Vec<_>, _> = texts.iter().map(|t| parse_wasi_option(t)).collect();
             Grants::from_options(&parsed.map_err(anyhow::Error::msg)?)
         };
-        assert_eq!(options(&[]).unwrap(), Grants { http_imports: true });
         assert_eq!(
-            options(&["http=n", "tcp=n", "inherit-network=no"]).unwrap(),
+            options(&[]).unwrap(),
             Grants {
-                http_imports: false
+                http_imports: true,
+                inherit_env: false
+            }
+        );
+        assert_eq!(
+            options(&["http=n", "tcp=n", "inherit-network=no", "inherit-env"]).unwrap(),
+            Grants {
+                http_imports: false,
+                inherit_env: true
             }
         );
         let network = options(&["inherit-network"]).unwrap_err().to_string();

@@ -1,31 +1,17 @@
 //! `Val` conversions of the binding: host functions re-exported by a
 //! component (tests/components/reexport.wat) and called with `Val`s.
 
+#[path = "common/clock.rs"]
+mod clock;
+
+use clock::FixedWallClock;
 use myrt_canonical_abi::Val;
 use myrt_canonical_abi::component::{Component, Engine, Instance, Linker, Store};
-use myrt_wasi_p2::clocks::{Datetime, HostWallClock};
 use myrt_wasi_p2::io::pipes::MemoryInputPipe;
 use myrt_wasi_p2::io::stdio::StdinSource;
 use myrt_wasi_p2::{WasiCtx, WasiState, add_to_linker};
 
 const REEXPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/components/reexport.wat");
-
-struct FixedWallClock;
-
-impl HostWallClock for FixedWallClock {
-    fn now(&self) -> Datetime {
-        Datetime {
-            seconds: 42,
-            nanoseconds: 7,
-        }
-    }
-    fn resolution(&self) -> Datetime {
-        Datetime {
-            seconds: 0,
-            nanoseconds: 1,
-        }
-    }
-}
 
 fn setup() -> (Store<WasiState>, Instance) {
     let engine = Engine::default();

@@ -1,30 +1,17 @@
 //! wasi:io streams and pollables on pipes and clocks; wasi:cli, clocks and
 //! random through `WasiImpl`; resource-table ownership rules.
 
+#[path = "common/clock.rs"]
+mod clock;
+
 use std::time::{Duration, Instant};
 
-use myrt_wasi_p2::clocks::{Datetime, HostWallClock};
+use clock::FixedWallClock;
+use myrt_wasi_p2::clocks::Datetime;
 use myrt_wasi_p2::io::pipes::{MemoryInputPipe, MemoryOutputPipe};
 use myrt_wasi_p2::io::stdio::{OutputSink, StdinSource};
 use myrt_wasi_p2::random::SplitMix64;
 use myrt_wasi_p2::{HostError, ResourceTable, StreamError, TableError, WasiCtx, WasiImpl};
-
-struct FixedWallClock;
-
-impl HostWallClock for FixedWallClock {
-    fn now(&self) -> Datetime {
-        Datetime {
-            seconds: 42,
-            nanoseconds: 7,
-        }
-    }
-    fn resolution(&self) -> Datetime {
-        Datetime {
-            seconds: 0,
-            nanoseconds: 1,
-        }
-    }
-}
 
 #[test]
 fn environment_arguments_and_cwd() {

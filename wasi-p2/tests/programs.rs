@@ -86,6 +86,7 @@ fn check(scenario: &Scenario, runtime: &Path, wasm: &Path) -> Result<f64, Vec<St
             args: spec.args.clone(),
             host_env: spec.host_env.clone(),
             stdin: spec.stdin.clone(),
+            stdout_closed: spec.stdout_closed,
             cwd: tree.base(),
         })
         .map_err(|error| vec![format!("cannot start {}: {error}", runtime.display())])?;
@@ -98,6 +99,7 @@ fn check(scenario: &Scenario, runtime: &Path, wasm: &Path) -> Result<f64, Vec<St
             .map(|change| format!("SANDBOX ESCAPE: {change} outside the preopen"))
             .collect();
         problems.extend(outcome_problems(&spec, &outcome));
+        problems.extend(sandbox_problems(&spec, &tree));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -117,6 +119,25 @@ fn check(scenario: &Scenario, runtime: &Path, wasm: &Path) -> Result<f64, Vec<St
         }
     }
     Ok(elapsed)
+}
+
+/// The files the guest wrote, as the host sees them.
+fn sandbox_problems(spec: &Spec, tree: &Tree) -> Vec<String> {
+    let sandbox = tree.sandbox();
+    spec.sandbox_files
+        .iter()
+        .filter_map(
+            |&(path, size)| match std::fs::metadata(sandbox.join(path)) {
+                Ok(metadata) if metadata.is_file() && metadata.len() == size => None,
+                Ok(metadata) => Some(format!(
+                    "sandbox/{path}: {} bytes (file: {}), expected a {size}-byte file",
+                    metadata.len(),
+                    metadata.is_file()
+                )),
+                Err(error) => Some(format!("sandbox/{path}: {error}")),
+            },
+        )
+        .collect()
 }
 
 fn io_problem(error: std::io::Error) -> Vec<String> {

@@ -204,14 +204,21 @@ fn field<'v>(val: &'v Val, name: &str) -> Result<&'v Val, Error> {
         .ok_or_else(|| trap(format!("record has no field `{name}`")))
 }
 
-impl IntoVal for Datetime {
-    fn into_val(self) -> Option<Val> {
-        record(vec![
-            ("seconds", self.seconds.into_val()),
-            ("nanoseconds", self.nanoseconds.into_val()),
-        ])
-    }
+/// Records: each field with its WIT label, in declaration order.
+macro_rules! wit_record {
+    ($ty:ty { $($field:ident = $label:literal),* $(,)? }) => {
+        impl IntoVal for $ty {
+            fn into_val(self) -> Option<Val> {
+                record(vec![$(($label, self.$field.into_val())),*])
+            }
+        }
+    };
 }
+
+wit_record!(Datetime {
+    seconds = "seconds",
+    nanoseconds = "nanoseconds",
+});
 
 impl FromVal for Datetime {
     fn from_val(val: &Val) -> Result<Self, Error> {
@@ -323,45 +330,22 @@ wit_flags!(
     ]
 );
 
-impl IntoVal for DescriptorStat {
-    fn into_val(self) -> Option<Val> {
-        record(vec![
-            ("type", self.type_.into_val()),
-            ("link-count", self.link_count.into_val()),
-            ("size", self.size.into_val()),
-            (
-                "data-access-timestamp",
-                self.data_access_timestamp.into_val(),
-            ),
-            (
-                "data-modification-timestamp",
-                self.data_modification_timestamp.into_val(),
-            ),
-            (
-                "status-change-timestamp",
-                self.status_change_timestamp.into_val(),
-            ),
-        ])
-    }
-}
-
-impl IntoVal for DirectoryEntry {
-    fn into_val(self) -> Option<Val> {
-        record(vec![
-            ("type", self.type_.into_val()),
-            ("name", self.name.into_val()),
-        ])
-    }
-}
-
-impl IntoVal for MetadataHashValue {
-    fn into_val(self) -> Option<Val> {
-        record(vec![
-            ("lower", self.lower.into_val()),
-            ("upper", self.upper.into_val()),
-        ])
-    }
-}
+wit_record!(DescriptorStat {
+    type_ = "type",
+    link_count = "link-count",
+    size = "size",
+    data_access_timestamp = "data-access-timestamp",
+    data_modification_timestamp = "data-modification-timestamp",
+    status_change_timestamp = "status-change-timestamp",
+});
+wit_record!(DirectoryEntry {
+    type_ = "type",
+    name = "name",
+});
+wit_record!(MetadataHashValue {
+    lower = "lower",
+    upper = "upper",
+});
 
 impl FromVal for NewTimestamp {
     fn from_val(val: &Val) -> Result<Self, Error> {

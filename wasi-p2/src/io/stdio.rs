@@ -127,6 +127,9 @@ impl HostOutputStream for HostOutput {
                 Ok(n) => bytes = &bytes[n..],
                 Err(Errno::INTR) => continue,
                 Err(Errno::AGAIN) => wait_for(self.0, PollFlags::OUT),
+                // Nobody reads any more (`myrt run app | head`): the stream is
+                // `closed`, which wasi-libc reports as EPIPE, as for a host program.
+                Err(Errno::PIPE) => return Err(StreamFailure::Closed),
                 Err(errno) => return Err(errno.into()),
             }
         }

@@ -39,6 +39,51 @@ pub const RANDOM: &str = "two states differ: true
 seed {..}
 ";
 
+/// `app work /sandbox` with `--env FOO=bar`.
+pub const APP_WORK: &str = r#"args: ["work", "/sandbox"]
+env: [("FOO", "bar")]
+cwd: Ok("/")
+wall clock after 2020: true
+remove missing: Err(NotFound)
+read dir as file: Err(IsADirectory)
+remove non-empty dir: Err("Directory not empty (os error 55)")
+dir        0 data
+file  524288 data/big.bin
+file       0 data/empty
+dir        0 docs
+file      53 docs/readme.md
+file      44 docs/todo.txt
+dir        0 src
+dir        0 src/lib
+file      44 src/lib/util.rs
+file      30 src/main.rs
+file      30 src/main.rs.bak
+date in docs/todo.txt: 05/01/2024
+date in docs/todo.txt: 11/02/2024
+report: 11 entries, 17 words, 1166 bytes, same: true
+most frequent: Some(("the", 2))
+json value: {"a":[1,2.5,"x",null,true],"b":{"c":-3}}
+json error: Err("expected value at line 1 column 7")
+monotonic under 10 min: true
+"#;
+
+/// What `app work` leaves in the sandbox (path, size): the host sees the guest's writes.
+pub const APP_SANDBOX: &[(&str, u64)] = &[
+    ("data/big.bin", 524_288),
+    ("data/empty", 0),
+    ("docs/readme.md", 53),
+    ("docs/todo.txt", 44),
+    ("report.json", 1166),
+    ("src/lib/util.rs", 44),
+    ("src/main.rs", 30),
+    ("src/main.rs.bak", 30),
+];
+
+/// With `RUST_BACKTRACE=1`: std prints where and why, then its backtrace header (the
+/// frames themselves come from the runtime's trap report).
+pub const APP_PANIC_STDERR: &str =
+    "panicked at src/bin/app.rs:72:15:\nthe value was never set\nstack backtrace:\n";
+
 pub const PANIC_STDOUT: &str = "before the panic\n";
 pub const PANIC_STDERR: &str = "boom from the guest";
 

@@ -27,6 +27,8 @@ pub struct Invocation<'a> {
     /// Host variables set on the runtime's own process (to prove none leak in).
     pub host_env: Vec<(String, String)>,
     pub stdin: Option<Vec<u8>>,
+    /// The read end of stdout is closed at once, as `| head -0` would.
+    pub stdout_closed: bool,
     pub cwd: &'a Path,
 }
 
@@ -55,7 +57,8 @@ pub fn run(invocation: &Invocation) -> std::io::Result<Outcome> {
         // A runtime that exits without reading everything closes the pipe: not our error.
         Some(thread::spawn(move || drop(pipe.write_all(&bytes))))
     });
-    let stdout = drain(child.stdout.take());
+    let stdout = child.stdout.take();
+    let stdout = drain(stdout.filter(|_| !invocation.stdout_closed));
     let stderr = drain(child.stderr.take());
 
     let (code, timed_out) = wait_with_deadline(&mut child)?;

@@ -55,10 +55,14 @@ pub struct Spec {
     pub host_env: Vec<(String, String)>,
     /// `None`: stdin is /dev/null.
     pub stdin: Option<Vec<u8>>,
+    /// Nobody reads stdout: the guest's writes fail with a broken pipe.
+    pub stdout_closed: bool,
     /// What stdout must be (see `expected` for the `{..}` wildcard).
     pub expected_stdout: String,
     pub expected_code: i32,
     pub stderr_contains: Option<String>,
+    /// Files the sandbox must hold afterwards (path relative to it, size in bytes).
+    pub sandbox_files: &'static [(&'static str, u64)],
 }
 
 pub fn all() -> Vec<Scenario> {
@@ -69,6 +73,7 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("stdin_empty", "stdin_echo", stdin_empty),
         Scenario::new("stdin_1mib", "stdin_echo", stdin_1mib),
         Scenario::new("cat_256kib", "cat", cat),
+        Scenario::new("cat_stdout_closed", "cat", cat_stdout_closed),
         Scenario::new("fs", "fs", fs),
         Scenario::new("fs_relative_dir", "fs", fs_relative_dir),
         Scenario::new(
@@ -88,6 +93,10 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("pollables", "pollables", pollables),
         Scenario::new("http_client", "http_client", http_client),
         Scenario::new("sockets", "sockets", sockets),
+        Scenario::new("app_work", "app", app_work),
+        Scenario::new("app_panic_backtrace", "app", app_panic),
+        Scenario::new("app_exit_3", "app", |_| app_exit(3, 1)),
+        Scenario::new("app_exit_0", "app", |_| app_exit(0, 0)),
         Scenario::new("escape", "escape", escape).with_escape_links(),
         Scenario::new(
             "escape_guest_path_is_host_path",
@@ -170,6 +179,17 @@ fn cat(_: &Tree) -> Spec {
         stdin: Some(text.clone().into_bytes()),
         stderr_contains: Some(format!("cat: copied {} bytes", text.len())),
         expected_stdout: text,
+        ..Spec::default()
+    }
+}
+
+/// `myrt run cat.wasm | head -0`: std's copy fails with `BrokenPipe`, as in a host
+/// program that ignores SIGPIPE.
+fn cat_stdout_closed(_: &Tree) -> Spec {
+    Spec {
+        stdin: Some("line\n".repeat(200_000).into_bytes()),
+        stdout_closed: true,
+        stderr_contains: Some("cat: err BrokenPipe".into()),
         ..Spec::default()
     }
 }
@@ -283,6 +303,39 @@ fn http_client(_: &Tree) -> Spec {
 fn sockets(_: &Tree) -> Spec {
     Spec {
         expected_stdout: expected::SOCKETS.into(),
+        ..Spec::default()
+    }
+}
+
+fn app_work(tree: &Tree) -> Spec {
+    let mut options = dir(tree.sandbox(), "/sandbox");
+    options.extend(["--env", "FOO=bar"].map(String::from));
+    Spec {
+        options,
+        args: ["work", "/sandbox"].map(String::from).to_vec(),
+        expected_stdout: expected::APP_WORK.into(),
+        stderr_contains: Some("app: done\n".into()),
+        sandbox_files: expected::APP_SANDBOX,
+        ..Spec::default()
+    }
+}
+
+/// A panic four calls deep with `RUST_BACKTRACE=1` passed to the guest.
+fn app_panic(_: &Tree) -> Spec {
+    Spec {
+        options: ["--env", "RUST_BACKTRACE=1"].map(String::from).to_vec(),
+        args: ["panic", "4"].map(String::from).to_vec(),
+        expected_code: TRAP_EXIT_CODE,
+        stderr_contains: Some(expected::APP_PANIC_STDERR.into()),
+        ..Spec::default()
+    }
+}
+
+fn app_exit(code: i32, expected_code: i32) -> Spec {
+    Spec {
+        args: vec!["exit".into(), code.to_string()],
+        expected_stdout: format!("exit {code}\n"),
+        expected_code,
         ..Spec::default()
     }
 }

@@ -1,21 +1,12 @@
-//! Prints what the guest was given: its arguments (argv[0] reduced to the file name,
-//! which runtimes spell differently), every environment variable, and whether any
-//! directory is reachable. Run without grants it shows that nothing leaks in.
-
-use std::path::Path;
+//! Prints what the guest was given: its arguments (argv[0] is the file's name without
+//! its directories, as wasmtime passes it), every environment variable, and whether
+//! any directory is reachable. Run without grants it shows that nothing leaks in.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     println!("argc={}", args.len());
     for (index, arg) in args.iter().enumerate() {
-        let shown = if index == 0 {
-            Path::new(arg)
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        } else {
-            arg.clone()
-        };
-        println!("argv[{index}]={shown:?}");
+        println!("argv[{index}]={arg:?}");
     }
     let mut vars: Vec<(String, String)> = std::env::vars().collect();
     vars.sort();

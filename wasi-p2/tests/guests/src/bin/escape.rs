@@ -11,10 +11,13 @@
 //! `dangling_dir_out` (-> ../outside/newdir), `empty_out` (-> ../outside/emptydir),
 //! `chain_link` (-> rel_link), `dotdot_link` (-> ..).
 
-use std::fmt::Debug;
+#[path = "../transcript.rs"]
+mod transcript;
+
 use std::fs::{self, OpenOptions};
-use std::io;
 use std::path::PathBuf;
+
+use transcript::{show, symlink};
 
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "/sandbox".into()));
@@ -272,20 +275,4 @@ fn main() {
 
     // The inside file survived every attempt.
     show("read file.txt", fs::read_to_string(at("file.txt")));
-}
-
-/// One transcript line: `label: ok <value>` or `label: err <kind> (os <errno>)`.
-fn show<T: Debug>(label: &str, result: io::Result<T>) {
-    match result {
-        Ok(value) => println!("{label}: ok {value:?}"),
-        Err(error) => match error.raw_os_error() {
-            Some(code) => println!("{label}: err {:?} (os {code})", error.kind()),
-            None => println!("{label}: err {:?}", error.kind()),
-        },
-    }
-}
-
-#[allow(deprecated)] // `soft_link` is the portable spelling on wasm32-wasip2.
-fn symlink(target: &str, link: PathBuf) -> io::Result<()> {
-    fs::soft_link(target, link)
 }

@@ -2,11 +2,15 @@
 //! `err <ErrorKind>`, so the harness compares the whole transcript.
 //! argv[1] is the guest path of an empty preopened directory (default `/sandbox`).
 
-use std::fmt::Debug;
+#[path = "../transcript.rs"]
+mod transcript;
+
 use std::fs::{self, File, FileTimes, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use transcript::{show, symlink};
 
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "/sandbox".into()));
@@ -131,17 +135,6 @@ fn main() {
     show("read_dir root", list(&root));
 }
 
-/// One transcript line: `label: ok <value>` or `label: err <kind> (os <errno>)`.
-fn show<T: Debug>(label: &str, result: io::Result<T>) {
-    match result {
-        Ok(value) => println!("{label}: ok {value:?}"),
-        Err(error) => match error.raw_os_error() {
-            Some(code) => println!("{label}: err {:?} (os {code})", error.kind()),
-            None => println!("{label}: err {:?}", error.kind()),
-        },
-    }
-}
-
 fn append(path: &Path, text: &str) -> io::Result<()> {
     OpenOptions::new()
         .append(true)
@@ -180,11 +173,6 @@ fn list(dir: &Path) -> io::Result<Vec<String>> {
     }
     names.sort();
     Ok(names)
-}
-
-#[allow(deprecated)] // `soft_link` is the portable spelling on wasm32-wasip2.
-fn symlink(target: &str, link: &Path) -> io::Result<()> {
-    fs::soft_link(target, link)
 }
 
 fn set_times(path: &Path) -> io::Result<()> {
