@@ -8,6 +8,15 @@ use myrt_validator::ModuleValidator;
 use crate::engine::{self, CompiledFunc};
 use crate::{Engine, Error};
 
+/// When [`Module`] creation validates function bodies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyValidation {
+    /// All of them, before the module exists.
+    Eager,
+    /// Each one when it is translated, on its first call.
+    AtTranslation,
+}
+
 /// A compiled module. Cheap to clone.
 #[derive(Clone)]
 pub struct Module {
@@ -28,6 +37,20 @@ impl Module {
     /// Decodes and validates a binary module. Every function body is validated
     /// here; translation to bytecode waits until a function is first called.
     pub fn new(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
+        Self::build(engine, wasm, BodyValidation::Eager)
+    }
+
+    /// Like [`Module::new`] for a binary whose function bodies the caller has
+    /// already validated with the same features (the component validator
+    /// checks every nested module): module-level rules are checked again
+    /// (they are cheap and give translation its facts), bodies are not. Safe
+    /// whatever the caller did, because translation validates each body as it
+    /// translates it: an invalid body would be reported at its first call.
+    pub fn new_prevalidated(engine: &Engine, wasm: &[u8]) -> Result<Module, Error> {
+        Self::build(engine, wasm, BodyValidation::AtTranslation)
+    }
+
+    fn build(engine: &Engine, wasm: &[u8], bodies: BodyValidation) -> Result<Module, Error> {
         // Straight into the shared allocation the module keeps (a Vec would be copied again).
         let parsed = myrt_parser::decode_module(Arc::<[u8]>::from(wasm))?;
         let validator = ModuleValidator::with_features(&parsed, engine.config().features)?;
@@ -38,13 +61,13 @@ impl Module {
             validator,
             code,
         };
-        if engine.config().lazy_translation {
-            inner.validator.validate_bodies(&inner.parsed)?;
-        } else {
+        if !engine.config().lazy_translation {
             // Translation drives the validator, so this validates as well.
             for func_idx in inner.parsed.num_imported_funcs..inner.parsed.funcs.len() as u32 {
                 engine::compiled(&inner, func_idx)?;
             }
+        } else if bodies == BodyValidation::Eager {
+            inner.validator.validate_bodies(&inner.parsed)?;
         }
         Ok(Module { inner: Arc::new(inner) })
     }

@@ -102,3 +102,24 @@ fn extended_const_expressions_are_accepted_by_default_and_evaluated() {
     };
     assert!(err.to_string().contains("constant expression required"), "{err}");
 }
+
+#[test]
+fn prevalidated_modules_still_validate_each_body_when_it_is_translated() {
+    let engine = Engine::default();
+    let wasm = wat::parse_str(
+        r#"(module (func (export "ok") (result i32) i32.const 1)
+                   (func (export "bad") (drop)))"#,
+    )
+    .unwrap();
+    assert!(matches!(Module::new(&engine, &wasm), Err(Error::Invalid(_))));
+    // The component validator has checked the bodies of the modules it passes
+    // here; were it wrong, the first call of the body reports the error.
+    let module = Module::new_prevalidated(&engine, &wasm).expect("module-level rules hold");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let ok = instance.get_typed_func::<(), i32>(&store, "ok").unwrap();
+    assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
+    let bad = instance.get_typed_func::<(), ()>(&store, "bad").unwrap();
+    let err = bad.call(&mut store, ()).unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
+}

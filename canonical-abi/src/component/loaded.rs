@@ -121,7 +121,8 @@ impl Component {
         if let Some(module) = modules.get(&nested.range.start) {
             return Ok(module.clone());
         }
-        let module = Module::new(&self.0.engine, ir.module_bytes(nested))?;
+        // `Component::new` validated every nested module, bodies included.
+        let module = Module::new_prevalidated(&self.0.engine, ir.module_bytes(nested))?;
         modules.insert(nested.range.start, module.clone());
         Ok(module)
     }
