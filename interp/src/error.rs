@@ -166,10 +166,14 @@ pub struct FrameInfo {
 }
 
 impl fmt::Display for FrameInfo {
+    /// `module!function`, with Rust symbols demangled (without their hash)
+    /// as wasmtime shows them: rustc leaves some names mangled in the name
+    /// section (`_ZN7rustapp6nested17h…E` is `rustapp::nested`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.module_name, &self.func_name) {
-            (Some(module), Some(func)) => write!(f, "{module}!{func}"),
-            (None, Some(func)) => f.write_str(func),
+        let func = self.func_name.as_deref().map(rustc_demangle::demangle);
+        match (&self.module_name, func) {
+            (Some(module), Some(func)) => write!(f, "{module}!{func:#}"),
+            (None, Some(func)) => write!(f, "{func:#}"),
             (module, None) => {
                 write!(
                     f,

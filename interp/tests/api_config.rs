@@ -123,3 +123,19 @@ fn prevalidated_modules_still_validate_each_body_when_it_is_translated() {
     let err = bad.call(&mut store, ()).unwrap_err();
     assert!(matches!(err, Error::Invalid(_)), "{err}");
 }
+
+#[test]
+fn backtraces_show_rust_symbols_demangled() {
+    let wasm = wat::parse_str(
+        r#"(module (func $_ZN7rustapp6nested17h0123456789abcdefE (export "f") unreachable))"#,
+    )
+    .unwrap();
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<(), ()>(&store, "f").unwrap();
+    let err = f.call(&mut store, ()).unwrap_err();
+    let trap = err.as_trap().expect("a trap");
+    assert_eq!(trap.backtrace[0].to_string(), "rustapp::nested");
+}
