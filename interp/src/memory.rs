@@ -22,11 +22,8 @@ impl MemoryEntity {
         if ty.min > page_limit(&ty) || ty.max.is_some_and(|max| max < ty.min) {
             return None;
         }
-        let mut memory = MemoryEntity { ty, data: Vec::new() };
         let bytes = usize::try_from(ty.min.checked_mul(PAGE_SIZE)?).ok()?;
-        memory.data.try_reserve_exact(bytes).ok()?;
-        memory.data.resize(bytes, 0);
-        Some(memory)
+        Some(MemoryEntity { ty, data: zeroed::bytes(bytes, bytes)? })
     }
 
     pub(crate) fn pages(&self) -> u64 {
@@ -57,9 +54,56 @@ pub(crate) fn grow_memory(memory: &mut MemoryEntity, delta: u64) -> Option<u64> 
         return None;
     }
     let new_len = usize::try_from(new.checked_mul(PAGE_SIZE)?).ok()?;
-    memory.data.try_reserve_exact(new_len - memory.data.len()).ok()?;
-    memory.data.resize(new_len, 0);
+    if new_len > memory.data.capacity() {
+        // Double the reservation (within the limit) so that a guest growing
+        // page by page copies its memory O(log n) times, not n times.
+        let limit = usize::try_from(page_limit(&memory.ty) * PAGE_SIZE).unwrap_or(usize::MAX);
+        let capacity = new_len.max(memory.data.capacity().saturating_mul(2).min(limit));
+        let mut grown = zeroed::bytes(memory.data.len(), capacity)?;
+        grown.copy_from_slice(&memory.data);
+        memory.data = grown;
+    }
+    zeroed::extend(&mut memory.data, new_len);
     Some(old)
+}
+
+/// Memory bytes from the allocator's zeroed allocation: for large sizes the
+/// system maps fresh pages, which cost nothing until touched, so a guest
+/// that grows a memory to gigabytes and uses a few pages commits a few
+/// pages (resizing a `Vec` would write every byte). Invariant of every
+/// memory's `Vec`: its spare capacity `len..capacity` holds zeros, since it
+/// was allocated zeroed and memories never shrink nor push.
+mod zeroed {
+    use std::alloc::{Layout, alloc_zeroed};
+
+    /// `len` zero bytes with room for `capacity`; `None` if the host cannot
+    /// allocate them.
+    pub(super) fn bytes(len: usize, capacity: usize) -> Option<Vec<u8>> {
+        debug_assert!(len <= capacity);
+        if capacity == 0 {
+            return Some(Vec::new());
+        }
+        let layout = Layout::array::<u8>(capacity).ok()?;
+        // SAFETY: `layout` has a non-zero size. The pointer comes from the
+        // global allocator with the layout `Vec<u8>` uses for `capacity`
+        // bytes (align 1), so the `Vec` may own and free it; all `capacity`
+        // bytes are initialized (zeroed), so any `len <= capacity` is valid.
+        unsafe {
+            let ptr = alloc_zeroed(layout);
+            if ptr.is_null() {
+                return None;
+            }
+            Some(Vec::from_raw_parts(ptr, len, capacity))
+        }
+    }
+
+    /// Extends `data` to `new_len` zero bytes within its capacity.
+    pub(super) fn extend(data: &mut Vec<u8>, new_len: usize) {
+        assert!(new_len >= data.len() && new_len <= data.capacity());
+        // SAFETY: `len..new_len` lies within the capacity, which by the
+        // module's invariant holds initialized zero bytes.
+        unsafe { data.set_len(new_len) }
+    }
 }
 
 impl Memory {

@@ -29,11 +29,6 @@ const FILE_TIMEOUT: Duration = Duration::from_secs(60);
 /// The folder holding wasm-tools' validator tests.
 const VALIDATION_ONLY_FOLDER: &str = "bytecodealliance-wasm-tools/";
 
-/// wasmtime's config header line of files that grow several memories to
-/// 4 GiB. They rely on lazily committed virtual memory; the interpreter's
-/// memories are committed, so running them would exhaust the machine.
-const HOGS_MEMORY_HEADER: &str = ";;! hogs_memory = true";
-
 fn main() -> ExitCode {
     let root = suite_root();
     if !root.is_dir() {
@@ -151,11 +146,6 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
         Ok(text) => text,
         Err(error) => return FileReport::failed_with(format!("{name}: cannot read: {error}")),
     };
-    if text.lines().any(|line| line.trim() == HOGS_MEMORY_HEADER) {
-        return FileReport::failed_with(format!(
-            "{name}: not run: it needs several 4 GiB memories (`hogs_memory`)"
-        ));
-    }
     let mode = if name.starts_with(VALIDATION_ONLY_FOLDER) {
         ComponentMode::ValidateOnly
     } else {
