@@ -358,10 +358,13 @@ impl Machine {
         unsafe { &mut *self.inner }
     }
 
-    /// The running function's frame; `base + frame_size <= stack.len()` (see `enter_wasm`).
+    /// The running function's frame; `base + frame_size <= stack.len()` (see
+    /// `enter_wasm`), and the stack never shrinks, so no check here (whose
+    /// panic path would give the call and return handlers a stack frame).
+    #[inline(always)]
     fn frame_ptr(&mut self) -> *mut u64 {
-        let base = self.base;
-        self.stack[base..].as_mut_ptr()
+        debug_assert!(self.base <= self.stack.len());
+        self.stack.as_mut_ptr().wrapping_add(self.base)
     }
 
     fn frame_info(&self, (instance, func_idx): (u32, u32)) -> Option<FrameInfo> {
@@ -495,9 +498,10 @@ impl Machine {
 
     /// `call` of function `func` of the running instance, defined there as
     /// `defined`: the common case without look-ups in the store or calls of
-    /// other functions, so that its handler needs no stack frame. `None` when
-    /// the callee needs translation, the value stack or the frame stack
-    /// growing, or the depth limit checking (see `call_internal_slow`).
+    /// other functions (not even a panic path), so that its handler needs no
+    /// stack frame. `None` when the callee needs translation, the value stack
+    /// or the frame stack growing, or the depth limit checking (see
+    /// `call_internal_slow`).
     #[inline(always)]
     fn call_internal(
         &mut self,
@@ -510,35 +514,56 @@ impl Machine {
         let module_code = unsafe { &*self.module_code };
         let callee = module_code.get(defined as usize).and_then(OnceLock::get)?;
         let depth = self.frames.len();
-        if depth + 2 > self.max_depth || depth == self.frames.capacity() {
+        if depth + 2 > self.max_depth {
             return None;
         }
         let new_base = self.base + args.0 as usize;
-        if new_base + callee.frame_size as usize > self.stack.len() {
-            return None;
-        }
-        let locals = new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
-        zero_cells(self.stack.get_mut(locals)?);
-        self.frames.push(Frame {
+        let frame = self
+            .stack
+            .get_mut(new_base..new_base + callee.frame_size as usize)?;
+        let slot = self.frames.spare_capacity_mut().first_mut()?;
+        let fp = frame.as_mut_ptr();
+        let locals = frame.get_mut(callee.num_params as usize..callee.num_locals as usize)?;
+        slot.write(Frame {
             func: self.func,
             ip: resume,
             base: self.base,
             instance: self.instance,
             func_idx: self.func_idx,
         });
+        // SAFETY: the element at `depth`, the first spare one, was just written.
+        // (`push` would keep the growth path, a call, in the handler.)
+        unsafe { self.frames.set_len(depth + 1) };
         let callee = FuncCode::new(callee);
         self.func = callee;
         self.code = callee.ops();
         self.base = new_base;
         self.func_idx = func;
+        // Last, when little else is live: fewer registers for the handler to save.
+        zero_cells(locals);
+        Some(Next { ip: self.code, fp })
+    }
+
+    /// Returns to a caller in the running instance: `None` when the entry
+    /// function returns or the caller is in another instance (see `ret`),
+    /// so that the return handlers make no calls and need no stack frame.
+    #[inline(always)]
+    fn ret_within_instance(&mut self) -> Option<Next> {
+        if self.frames.last()?.instance != self.instance {
+            return None;
+        }
+        let caller = self.frames.pop()?;
+        self.func = caller.func;
+        self.code = caller.func.ops();
+        self.base = caller.base;
+        self.func_idx = caller.func_idx;
         Some(Next {
-            ip: self.code,
+            ip: caller.ip,
             fp: self.frame_ptr(),
         })
     }
 
     /// Returns to the caller, or exits when the entry function returns.
-    #[inline(always)]
     fn ret(&mut self) -> Next {
         let Some(caller) = self.frames.pop() else {
             self.exit = Some(Exit::Finished);
@@ -1261,14 +1286,27 @@ mod control {
         next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len, acc)
     }
 
-    fn ret(_ip, _fp, m, _mem, _mem_len, _acc) {
-        resume!(m.ret(), m)
+    fn ret(ip, fp, m, mem, mem_len, acc) {
+        match m.ret_within_instance() {
+            Some(next) => resume!(next, m),
+            None => unsafe { ret_slow(ip, fp, m, mem, mem_len, acc) },
+        }
     }
 
-    fn return_one(ip, fp, m, _mem, _mem_len, _acc) {
+    fn return_one(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, ReturnOne { src });
         // Slot 0 exists: a function with a result has a frame of at least one cell.
         set!(fp, Slot(0), get!(fp, src));
+        match m.ret_within_instance() {
+            Some(next) => resume!(next, m),
+            None => unsafe { ret_slow(ip, fp, m, mem, mem_len, acc) },
+        }
+    }
+
+    /// A return that `Machine::ret_within_instance` declines: the general one.
+    #[cold]
+    #[inline(never)]
+    fn ret_slow(_ip, _fp, m, _mem, _mem_len, _acc) {
         resume!(m.ret(), m)
     }
 
@@ -1294,6 +1332,7 @@ mod control {
     }
 
     /// `call_internal` when `Machine::call_internal` declines: the general call.
+    #[cold]
     #[inline(never)]
     fn call_internal_slow(ip, _fp, m, _mem, _mem_len, _acc) {
         // `..`: the look-up below needs only the module index.
