@@ -18,6 +18,13 @@ fn invokes_an_export_and_prints_its_result() {
 }
 
 #[test]
+fn the_readme_component_example_runs() {
+    let output = myrt(&["run", "examples/add-component.wat", "--invoke", "add(2, 3)"]);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), "5\n");
+}
+
+#[test]
 fn run_is_the_default_subcommand_and_accepts_negative_arguments() {
     let output = myrt(&["--invoke", "add", "examples/fib.wat", "2", "-5"]);
     assert!(output.status.success(), "stderr: {}", stderr(&output));
