@@ -17,33 +17,9 @@ use myrt_benches::programs::{self, Program};
 use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP};
 use myrt_benches::synthetic;
 
-/// An instantiated program on wasmi, mirroring `MyrtProgram`.
-struct WasmiProgram {
-    store: wasmi::Store<()>,
-    entry: wasmi::TypedFunc<i32, i64>,
-}
-
-impl WasmiProgram {
-    fn new(engine: &wasmi::Engine, wasm: &[u8], export: &str) -> Result<Self, wasmi::Error> {
-        let module = wasmi::Module::new(engine, wasm)?;
-        let mut store = wasmi::Store::new(engine, ());
-        let instance = wasmi::Linker::new(engine).instantiate_and_start(&mut store, &module)?;
-        let entry = instance.get_typed_func::<i32, i64>(&store, export)?;
-        Ok(Self { store, entry })
-    }
-
-    fn call(&mut self, input: i32) -> Result<i64, wasmi::Error> {
-        self.entry.call(&mut self.store, input)
-    }
-}
-
-/// wasmi as its users get it, with its default lazy translation spelled out, because that is
-/// the mode myrt's `Module::new` matches (bodies validated eagerly, translated on first call).
-fn wasmi_engine() -> wasmi::Engine {
-    let mut config = wasmi::Config::default();
-    config.compilation_mode(wasmi::CompilationMode::LazyTranslation);
-    wasmi::Engine::new(&config)
-}
+#[path = "../peer/wasmi_program.rs"]
+mod wasmi_program;
+use wasmi_program::{WasmiProgram, wasmi_engine};
 
 /// Each iteration of these benchmarks takes milliseconds: a few flat samples are enough and
 /// keep the whole run short on a shared machine.
