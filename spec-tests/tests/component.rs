@@ -25,6 +25,11 @@ use myrt_spec_tests::{
 /// A file that takes longer than this is counted as failed (a hang in the
 /// runtime must not hang the suite).
 const FILE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Files that declare `;;! hogs_memory = true` (wasmtime's marker) pass
+/// strings of gigabytes between components: myrt lifts each one into a host
+/// string before lowering it, copying gigabytes per directive, so they get
+/// longer (about two minutes on a 2-core machine for big-strings.wast).
+const HOGS_MEMORY_TIMEOUT: Duration = Duration::from_secs(400);
 
 /// The folder holding wasm-tools' validator tests.
 const VALIDATION_ONLY_FOLDER: &str = "bytecodealliance-wasm-tools/";
@@ -151,8 +156,13 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
     } else {
         ComponentMode::Execute
     };
+    let timeout = if text.lines().any(|line| line.trim() == ";;! hogs_memory = true") {
+        HOGS_MEMORY_TIMEOUT
+    } else {
+        FILE_TIMEOUT
+    };
     let path = name.to_string();
-    run_isolated(name, FILE_TIMEOUT, move || {
+    run_isolated(name, timeout, move || {
         run_wast_with(&path, &text, mode, &Config::default())
     })
 }

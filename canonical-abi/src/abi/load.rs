@@ -2,7 +2,7 @@
 
 use super::memory::{Content, check_range, load_uint};
 use super::strings::load_string_from_range;
-use super::{Context, MAX_LIST_BYTE_LENGTH};
+use super::Context;
 use crate::error::{Error, trap_if};
 use crate::types::{
     Despecialized, Type, align_to, alignment, despecialize, discriminant_size, elem_size,
@@ -87,12 +87,8 @@ pub(crate) fn load_list_from_range(
 ) -> Result<Vec<Val>, Error> {
     let size = elem_size(elem);
     let byte_length = u64::from(length) * u64::from(size);
-    trap_if(byte_length > u64::from(MAX_LIST_BYTE_LENGTH), || {
-        format!("list of {byte_length} bytes exceeds the {MAX_LIST_BYTE_LENGTH}-byte limit")
-    })?;
-    // Only zero-sized element types (which `Type::validate` rejects) could
-    // make a long list take no bytes; cap them too rather than loop for ages.
-    trap_if(length > MAX_LIST_BYTE_LENGTH, || "list too long".into())?;
+    // Bounded by the memory alone, as in the spec: element types are never
+    // zero-sized (`Type::validate`), so a long list cannot hide in no bytes.
     check_range(
         cx.memory()?,
         ptr,

@@ -26,9 +26,6 @@ pub use strings::{MAX_STRING_BYTE_LENGTH, UTF16_TAG};
 use crate::error::Error;
 use crate::types::ResourceId;
 
-/// `MAX_LIST_BYTE_LENGTH`: lists longer than this many bytes trap.
-pub const MAX_LIST_BYTE_LENGTH: u32 = (1 << 28) - 1;
-
 /// The `string-encoding` canonical option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum StringEncoding {

@@ -2,7 +2,7 @@
 
 use super::memory::{Content, check_range, realloc_checked, store_uint};
 use super::strings::store_string_into_range;
-use super::{Context, MAX_LIST_BYTE_LENGTH};
+use super::Context;
 use crate::error::{Error, trap_if};
 use crate::types::{
     Despecialized, Type, align_to, alignment, despecialize, discriminant_size, elem_size,
@@ -92,9 +92,10 @@ pub(crate) fn store_list_into_range(
 ) -> Result<(u32, u32), Error> {
     let size = elem_size(elem);
     let byte_length = items.len() as u64 * u64::from(size);
-    // The spec asserts this of lifted lists; host-made lists get a trap.
-    trap_if(byte_length > u64::from(MAX_LIST_BYTE_LENGTH), || {
-        format!("list of {byte_length} bytes exceeds the {MAX_LIST_BYTE_LENGTH}-byte limit")
+    // `trap_if(byte_length >= (1 << 32))`: only a host-made list can be
+    // that long.
+    trap_if(byte_length > u64::from(u32::MAX), || {
+        format!("list of {byte_length} bytes does not fit a 32-bit memory")
     })?;
     let ptr = realloc_checked(
         cx.memory()?,

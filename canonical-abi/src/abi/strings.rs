@@ -10,8 +10,11 @@ use super::StringEncoding;
 use super::memory::{Content, GuestMemory, bytes, bytes_mut, check_range, realloc_checked};
 use crate::error::{Error, trap_if};
 
-/// `MAX_STRING_BYTE_LENGTH`: a string's byte length in its encoding.
-pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 28) - 1;
+/// `MAX_STRING_BYTE_LENGTH`: the most bytes a string may take in the
+/// encoding it is stored in. It keeps the high bit of a length clear for
+/// `UTF16_TAG`. Like the spec, only storing checks it (before each
+/// allocation); loading is bounded by the memory.
+pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 31) - 1;
 /// `utf16_tag` for 32-bit memories: set in a `latin1+utf16` length when the
 /// string is UTF-16.
 pub const UTF16_TAG: u32 = 1 << 31;
@@ -33,16 +36,18 @@ pub(crate) fn load_string_from_range(
         ),
         StringEncoding::Latin1Utf16 => (2, u64::from(tagged_code_units), SimpleEncoding::Latin1),
     };
-    trap_if(byte_length > u64::from(MAX_STRING_BYTE_LENGTH), || {
-        format!("string of {byte_length} bytes exceeds the {MAX_STRING_BYTE_LENGTH}-byte limit")
-    })?;
     check_range(memory, ptr, alignment, byte_length, Content::String)?;
-    // In range and below 2^28 after the checks above.
+    // Within a 32-bit memory after the check above.
     let raw = bytes(memory, ptr, byte_length as u32)?;
     match simple {
         SimpleEncoding::Utf8 => std::str::from_utf8(raw)
             .map(str::to_owned)
             .map_err(|e| Error::trap(format!("string is not UTF-8: {e}"))),
+        // ASCII text, the common case, skips decoding one char at a time,
+        // which matters for strings of gigabytes.
+        SimpleEncoding::Latin1 | SimpleEncoding::Utf16 if let Some(ascii) = ascii_of(raw, simple) => {
+            Ok(ascii)
+        }
         SimpleEncoding::Utf16 => {
             let units = raw
                 .chunks_exact(2)
@@ -53,6 +58,31 @@ pub(crate) fn load_string_from_range(
         }
         SimpleEncoding::Latin1 => Ok(raw.iter().map(|&b| char::from(b)).collect()),
     }
+}
+
+/// The text of Latin-1 or UTF-16LE bytes if every character is ASCII.
+fn ascii_of(raw: &[u8], encoding: SimpleEncoding) -> Option<String> {
+    let ascii = match encoding {
+        SimpleEncoding::Utf16 => {
+            let is_ascii = raw.chunks_exact(2).all(|unit| unit[1] == 0 && unit[0] < 0x80);
+            is_ascii.then(|| raw.iter().step_by(2).copied().collect())
+        }
+        _ => raw.is_ascii().then(|| raw.to_vec()),
+    }?;
+    // ASCII is UTF-8.
+    String::from_utf8(ascii).ok()
+}
+
+/// `trap_if(size > MAX_STRING_BYTE_LENGTH)`, made before each allocation.
+fn check_string_size(byte_length: u64) -> Result<u32, Error> {
+    trap_if(byte_length > u64::from(MAX_STRING_BYTE_LENGTH), || {
+        // wasmtime's wording for this trap, which the suites match.
+        format!(
+            "string content out-of-bounds: a string of {byte_length} bytes exceeds \
+             the {MAX_STRING_BYTE_LENGTH}-byte limit"
+        )
+    })?;
+    Ok(byte_length as u32)
 }
 
 /// `realloc` for a string's bytes, checked like every `realloc` result.
@@ -97,21 +127,21 @@ impl<'a> SourceString<'a> {
     /// what a spec-conforming `store` would have produced.
     fn new(text: &'a str, encoding: StringEncoding) -> Result<Self, Error> {
         let utf16_units = || text.encode_utf16().count();
-        let (simple, code_units, byte_length) = match encoding {
-            StringEncoding::Utf8 => (SimpleEncoding::Utf8, text.len(), text.len()),
-            StringEncoding::Utf16 => (SimpleEncoding::Utf16, utf16_units(), 2 * utf16_units()),
+        let (simple, code_units) = match encoding {
+            StringEncoding::Utf8 => (SimpleEncoding::Utf8, text.len()),
+            // One code unit per byte in every encoding; Latin-1 fits.
+            StringEncoding::Utf16 if text.is_ascii() => (SimpleEncoding::Utf16, text.len()),
+            StringEncoding::Latin1Utf16 if text.is_ascii() => (SimpleEncoding::Latin1, text.len()),
+            StringEncoding::Utf16 => (SimpleEncoding::Utf16, utf16_units()),
             StringEncoding::Latin1Utf16 if text.chars().all(|c| u32::from(c) < 0x100) => {
-                let n = text.chars().count();
-                (SimpleEncoding::Latin1, n, n)
+                (SimpleEncoding::Latin1, text.chars().count())
             }
-            StringEncoding::Latin1Utf16 => {
-                (SimpleEncoding::Utf16, utf16_units(), 2 * utf16_units())
-            }
+            StringEncoding::Latin1Utf16 => (SimpleEncoding::Utf16, utf16_units()),
         };
-        trap_if(byte_length > MAX_STRING_BYTE_LENGTH as usize, || {
-            format!("string of {byte_length} bytes exceeds the {MAX_STRING_BYTE_LENGTH}-byte limit")
-        })?;
-        // Below 2^28 by the check above.
+        // Every destination encoding needs at least a byte per source code
+        // unit. The spec asserts this of lifted strings; a host string can
+        // be longer.
+        check_string_size(code_units as u64)?;
         Ok(SourceString {
             text,
             encoding,
@@ -133,8 +163,8 @@ pub(crate) fn store_string_into_range(
     use StringEncoding as E;
     match (dst_encoding, src.simple) {
         (E::Utf8, S::Utf8) => store_string_copy(memory, &src, 1, 1, S::Utf8),
-        (E::Utf8, S::Utf16) => store_string_to_utf8(memory, &src, 3 * src.code_units),
-        (E::Utf8, S::Latin1) => store_string_to_utf8(memory, &src, 2 * src.code_units),
+        (E::Utf8, S::Utf16) => store_string_to_utf8(memory, &src, 3),
+        (E::Utf8, S::Latin1) => store_string_to_utf8(memory, &src, 2),
         (E::Utf16, S::Utf8) => store_utf8_to_utf16(memory, &src),
         (E::Utf16, S::Utf16 | S::Latin1) => store_string_copy(memory, &src, 2, 2, S::Utf16),
         (E::Latin1Utf16, _) => match (src.encoding, src.simple) {
@@ -153,12 +183,14 @@ fn store_string_copy(
     dst_alignment: u32,
     dst_encoding: SimpleEncoding,
 ) -> Result<(u32, u32), Error> {
-    let dst_byte_length = dst_code_unit_size * src.code_units;
+    let dst_byte_length =
+        check_string_size(u64::from(dst_code_unit_size) * u64::from(src.code_units))?;
     let ptr = realloc_string(memory, 0, 0, dst_alignment, dst_byte_length)?;
     let dst = bytes_mut(memory, ptr, dst_byte_length)?;
     match dst_encoding {
         SimpleEncoding::Utf8 => dst.copy_from_slice(src.text.as_bytes()),
         SimpleEncoding::Utf16 => write_utf16(dst, src.text),
+        SimpleEncoding::Latin1 if src.text.is_ascii() => dst.copy_from_slice(src.text.as_bytes()),
         SimpleEncoding::Latin1 => {
             for (byte, c) in dst.iter_mut().zip(src.text.chars()) {
                 // `SourceString::new` chose Latin-1 only when every char fits.
@@ -171,11 +203,12 @@ fn store_string_copy(
 
 /// `store_string_to_utf8` (for UTF-16 and Latin-1 sources): optimistically
 /// allocate one byte per source code unit; on the first non-ASCII code
-/// point, grow to the worst case, finish, and shrink to fit.
+/// point, grow to the worst case (`worst_case_factor` bytes per source code
+/// unit), finish, and shrink to fit.
 fn store_string_to_utf8(
     memory: &mut dyn GuestMemory,
     src: &SourceString,
-    worst_case_size: u32,
+    worst_case_factor: u64,
 ) -> Result<(u32, u32), Error> {
     let mut ptr = realloc_string(memory, 0, 0, 1, src.code_units)?;
     let encoded = src.text.as_bytes();
@@ -189,6 +222,7 @@ fn store_string_to_utf8(
     if ascii_prefix == encoded.len() {
         return Ok((ptr, src.code_units));
     }
+    let worst_case_size = check_string_size(worst_case_factor * u64::from(src.code_units))?;
     ptr = realloc_string(memory, ptr, src.code_units, 1, worst_case_size)?;
     let rest = &encoded[ascii_prefix..];
     bytes_mut(memory, ptr + ascii_prefix as u32, rest.len() as u32)?.copy_from_slice(rest);
@@ -205,7 +239,7 @@ fn store_utf8_to_utf16(
     memory: &mut dyn GuestMemory,
     src: &SourceString,
 ) -> Result<(u32, u32), Error> {
-    let worst_case_size = 2 * src.code_units;
+    let worst_case_size = check_string_size(2 * u64::from(src.code_units))?;
     let mut ptr = realloc_string(memory, 0, 0, 2, worst_case_size)?;
     let byte_length = 2 * src.text.encode_utf16().count() as u32;
     write_utf16(bytes_mut(memory, ptr, byte_length)?, src.text);
@@ -230,7 +264,7 @@ fn store_string_to_latin1_or_utf16(
             dst_byte_length += 1;
             continue;
         }
-        let worst_case_size = 2 * src.code_units;
+        let worst_case_size = check_string_size(2 * u64::from(src.code_units))?;
         ptr = realloc_string(memory, ptr, src.code_units, 2, worst_case_size)?;
         let widened = bytes_mut(memory, ptr, 2 * dst_byte_length)?;
         // Back to front, so no byte is overwritten before it is moved.

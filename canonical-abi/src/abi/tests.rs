@@ -177,15 +177,18 @@ fn string_lifting_traps_on_bad_guest_data() {
         trap_message(lift_string(&mut memory, StringEncoding::Utf8, 60, 5))
             .contains("out of bounds")
     );
+    // Lengths are bounded by the memory only: MAX_STRING_BYTE_LENGTH is
+    // checked when storing, as in the spec.
     let too_long = lift_string(
         &mut memory,
         StringEncoding::Latin1Utf16,
         0,
-        (1 << 27) | UTF16_TAG,
+        (1 << 30) | UTF16_TAG,
     );
-    assert!(trap_message(too_long).contains("limit"));
+    assert!(trap_message(too_long).contains("out of bounds"));
     assert!(
-        trap_message(lift_string(&mut memory, StringEncoding::Utf8, 0, 1 << 28)).contains("limit")
+        trap_message(lift_string(&mut memory, StringEncoding::Utf8, 0, u32::MAX))
+            .contains("out of bounds")
     );
     // Latin-1 decodes every byte.
     assert_eq!(
@@ -309,7 +312,8 @@ fn list_lifting_checks_length_alignment_and_bounds() {
         let flat = [FlatVal::I32(ptr), FlatVal::I32(len)];
         run(memory, utf8(), |cx| lift_flat(cx, &flat, &Type::list(elem)))
     };
-    assert!(trap_message(lift(&mut memory, 0, 1 << 26, Type::U32)).contains("limit"));
+    // 2^33 bytes: the byte length must not wrap around 32 bits.
+    assert!(trap_message(lift(&mut memory, 0, 1 << 31, Type::U32)).contains("out of bounds"));
     assert!(trap_message(lift(&mut memory, 2, 1, Type::U32)).contains("aligned"));
     assert!(trap_message(lift(&mut memory, 60, 2, Type::U32)).contains("out of bounds"));
     memory.bytes[8..12].copy_from_slice(&[1, 0, 0, 0]);
@@ -321,16 +325,16 @@ fn list_lifting_checks_length_alignment_and_bounds() {
 }
 
 #[test]
-fn host_lists_over_the_cap_trap_before_allocating() {
+fn host_lists_beyond_32_bits_trap_before_allocating() {
     let mut memory = VecMemory::new(RESERVED);
-    // 512-byte elements keep the host list small; the elements are never
+    // 64 KiB elements keep the host list small; the elements are never
     // looked at because the length check comes first.
-    let elem = Type::tuple(std::iter::repeat_n(Type::U64, 64));
-    let big = Val::List(vec![Val::Bool(false); (1 << 19) + 1]);
+    let elem = Type::tuple(std::iter::repeat_n(Type::U64, 8192));
+    let big = Val::List(vec![Val::Bool(false); (1 << 16) + 1]);
     let r = run(&mut memory, utf8(), |cx| {
         lower_flat(cx, &big, &Type::list(elem))
     });
-    assert!(trap_message(r).contains("limit"));
+    assert!(trap_message(r).contains("32-bit memory"));
     assert!(memory.realloc_calls.is_empty());
 }
 

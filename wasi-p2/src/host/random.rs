@@ -3,9 +3,10 @@
 use crate::error::HostError;
 use crate::host::WasiImpl;
 
-/// The canonical ABI caps lists at 2^28-1 elements; a larger request could
-/// never be returned, so it traps before allocating.
-const MAX_RANDOM_BYTES: u64 = (1 << 28) - 1;
+/// A `list<u8>` must fit a 32-bit memory (CanonicalABI.md:
+/// `store_list_into_range`); a larger request could never be returned, so it
+/// traps before allocating.
+const MAX_RANDOM_BYTES: u64 = u32::MAX as u64;
 
 fn checked_len(len: u64) -> Result<usize, HostError> {
     if len > MAX_RANDOM_BYTES {
