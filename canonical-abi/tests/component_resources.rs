@@ -243,10 +243,14 @@ fn typed_host_resources_are_lent_given_and_dropped() {
     let mut linker = Linker::<()>::new(&engine);
     let mut root = linker.root();
     let log = Arc::clone(&dropped);
-    root.resource("counter", ResourceType::of::<Counter>(), move |_store, rep| {
-        log.lock().unwrap().push(rep);
-        Ok(())
-    })
+    root.resource(
+        "counter",
+        ResourceType::of::<Counter>(),
+        move |_store, rep| {
+            log.lock().unwrap().push(rep);
+            Ok(())
+        },
+    )
     .unwrap();
     root.func_wrap("make", |_, (start,): (u32,)| {
         Ok(Resource::<Counter>::new_own(start + 1000))
@@ -277,7 +281,8 @@ fn typed_host_resources_are_lent_given_and_dropped() {
         .unwrap();
     assert_eq!(peek.call(&mut store, (kept,)).unwrap(), 1007);
     assert_eq!(
-        peek.call(&mut store, (Resource::new_borrow(1007),)).unwrap(),
+        peek.call(&mut store, (Resource::new_borrow(1007),))
+            .unwrap(),
         1007
     );
     let consume = instance
@@ -286,7 +291,10 @@ fn typed_host_resources_are_lent_given_and_dropped() {
     let err = consume
         .call(&mut store, (Resource::new_borrow(1007),))
         .unwrap_err();
-    assert!(err.to_string().contains("cannot be passed as an `own`"), "{err}");
+    assert!(
+        err.to_string().contains("cannot be passed as an `own`"),
+        "{err}"
+    );
     consume.call(&mut store, (kept,)).unwrap();
     assert_eq!(*dropped.lock().unwrap(), [1005, 1007]);
 
@@ -374,7 +382,8 @@ fn typed_resources_must_be_of_the_function_s_resource_type() {
         .err()
         .expect("`make` returns another resource type");
     assert!(
-        err.to_string().contains("import `make` has the wrong type: result"),
+        err.to_string()
+            .contains("import `make` has the wrong type: result"),
         "{err}"
     );
 }

@@ -206,8 +206,23 @@ flags! {
 #[derive(ComponentValue, Clone, Debug, PartialEq)]
 #[component(record)]
 struct Many {
-    a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64, h: u64,
-    i: u64, j: u64, k: u64, l: u64, m: u64, n: u64, o: u64, p: u64, q: String,
+    a: u64,
+    b: u64,
+    c: u64,
+    d: u64,
+    e: u64,
+    f: u64,
+    g: u64,
+    h: u64,
+    i: u64,
+    j: u64,
+    k: u64,
+    l: u64,
+    m: u64,
+    n: u64,
+    o: u64,
+    p: u64,
+    q: String,
 }
 
 /// The host resource `host-counter` as a Rust type.
@@ -274,10 +289,14 @@ fn host_counter_value(state: &Shared, rep: u32) -> Result<u32, Error> {
 /// `host-counter` through `Resource<HostCounter>` in typed host functions.
 fn typed_host_counter(host: &mut LinkerInstance<'_, ()>, state: &Shared) {
     let destructor_state = Arc::clone(state);
-    host.resource("host-counter", ResourceType::of::<HostCounter>(), move |_, rep| {
-        destroy_host_counter(&destructor_state, rep);
-        Ok(())
-    })
+    host.resource(
+        "host-counter",
+        ResourceType::of::<HostCounter>(),
+        move |_, rep| {
+            destroy_host_counter(&destructor_state, rep);
+            Ok(())
+        },
+    )
     .unwrap();
     let constructor_state = Arc::clone(state);
     host.func_wrap("[constructor]host-counter", move |_, (start,): (u32,)| {
@@ -297,7 +316,6 @@ fn typed_host_counter(host: &mut LinkerInstance<'_, ()>, state: &Shared) {
 }
 
 fn dynamic_host_counter(host: &mut LinkerInstance<'_, ()>, state: &Shared) {
-
     let destructor_state = Arc::clone(state);
     host.resource("host-counter", ResourceType::host(), move |_, rep| {
         destroy_host_counter(&destructor_state, rep);
@@ -543,7 +561,9 @@ fn last_received(
     name: &str,
 ) -> Option<(String, Val)> {
     let (import, received) = state.lock().unwrap().received.pop()?;
-    let func = instance.get_func_path(&[GUEST, name]).expect("the guest export");
+    let func = instance
+        .get_func_path(&[GUEST, name])
+        .expect("the guest export");
     let ty = func.ty(store).params[0].1.clone();
     Some((import, received(&ty)))
 }

@@ -130,12 +130,12 @@ fn forwarding_linker(engine: &Engine, log: &Log, except: &str) -> Linker<()> {
     define("host-shape", &|root, name| {
         let l = Arc::clone(log);
         root.func_wrap(name, move |_, (s,): (Shape,)| {
-        l.lock().unwrap().push(Received::Shape(s));
-        Ok(match s {
-            Shape::Circle(r) => Shape::Circle(r * 2.0),
-            Shape::Rect(p) => Shape::Rect(Point { x: p.y, y: p.x }),
-            Shape::Nothing => Shape::Circle(0.5),
-        })
+            l.lock().unwrap().push(Received::Shape(s));
+            Ok(match s {
+                Shape::Circle(r) => Shape::Circle(r * 2.0),
+                Shape::Rect(p) => Shape::Rect(Point { x: p.y, y: p.x }),
+                Shape::Nothing => Shape::Circle(0.5),
+            })
         })
         .unwrap();
     });
@@ -236,11 +236,7 @@ fn enums_cross_both_ways() {
 #[test]
 fn flags_cross_both_ways() {
     let (mut store, instance, log) = forwarding_instance();
-    for sent in [
-        Perms::empty(),
-        Perms::READ | Perms::EXECUTE,
-        Perms::all(),
-    ] {
+    for sent in [Perms::empty(), Perms::READ | Perms::EXECUTE, Perms::all()] {
         assert_eq!(
             via_host(&mut store, &instance, &log, "perms", sent),
             (!sent, Some(Received::Perms(sent)))
@@ -262,7 +258,10 @@ fn flags_have_bit_operations_and_labels() {
     assert_eq!(!Perms::all(), Perms::empty());
     assert_eq!(Perms::from_bits_truncate(0xff), Perms::all());
     assert!(Perms::default().is_empty());
-    assert_eq!(format!("{:?}", Perms::READ | Perms::EXECUTE), "Perms(READ | EXECUTE)");
+    assert_eq!(
+        format!("{:?}", Perms::READ | Perms::EXECUTE),
+        "Perms(READ | EXECUTE)"
+    );
 }
 
 /// A component needs a label of every flag, in order: a 32-label flags
@@ -333,7 +332,13 @@ fn assert_mentions(message: &str, parts: &[&str]) {
 fn typed_calls_reject_mismatched_names_and_types() {
     assert_mentions(
         &typed_error::<(PlainPoint,), Point>("via-host-point"),
-        &["function `via-host-point`", "parameter `p`", "`y`", "`y-coord`", "PlainPoint"],
+        &[
+            "function `via-host-point`",
+            "parameter `p`",
+            "`y`",
+            "`y-coord`",
+            "PlainPoint",
+        ],
     );
     assert_mentions(
         &typed_error::<(Point,), PlainPoint>("via-host-point"),
@@ -341,7 +346,11 @@ fn typed_calls_reject_mismatched_names_and_types() {
     );
     assert_mentions(
         &typed_error::<(FloatShape,), FloatShape>("via-host-shape"),
-        &["parameter `s`", "case `circle` of `FloatShape`", "expected F32, found F64"],
+        &[
+            "parameter `s`",
+            "case `circle` of `FloatShape`",
+            "expected F32, found F64",
+        ],
     );
     assert_mentions(
         &typed_error::<(Rgb,), Rgb>("via-host-color"),
@@ -357,7 +366,10 @@ fn typed_calls_reject_mismatched_names_and_types() {
     );
     assert_mentions(
         &typed_error::<(Point, u32), Point>("via-host-point"),
-        &["function `via-host-point`", "expected 2 parameters, found 1"],
+        &[
+            "function `via-host-point`",
+            "expected 2 parameters, found 1",
+        ],
     );
 }
 
@@ -377,19 +389,34 @@ fn typed_host_functions_reject_mismatched_imports() {
 
     // Every import right but one, defined with a lookalike Rust type.
     let mut wrong = forwarding_linker(&engine, &log, "host-color");
-    wrong.root().func_wrap("host-color", |_, (c,): (Rgb,)| Ok(c)).unwrap();
+    wrong
+        .root()
+        .func_wrap("host-color", |_, (c,): (Rgb,)| Ok(c))
+        .unwrap();
     assert_mentions(
         &instantiate(&wrong),
-        &["import `host-color` has the wrong type", "parameter `c`", "`blue`", "`dark-blue`"],
+        &[
+            "import `host-color` has the wrong type",
+            "parameter `c`",
+            "`blue`",
+            "`dark-blue`",
+        ],
     );
     let mut wrong = forwarding_linker(&engine, &log, "host-point");
     wrong
         .root()
-        .func_wrap("host-point", |_, (p,): (Point,)| Ok(PlainPoint { x: p.x, y: p.y }))
+        .func_wrap("host-point", |_, (p,): (Point,)| {
+            Ok(PlainPoint { x: p.x, y: p.y })
+        })
         .unwrap();
     assert_mentions(
         &instantiate(&wrong),
-        &["import `host-point` has the wrong type", "result", "PlainPoint", "`y-coord`"],
+        &[
+            "import `host-point` has the wrong type",
+            "result",
+            "PlainPoint",
+            "`y-coord`",
+        ],
     );
     let mut wrong = forwarding_linker(&engine, &log, "host-perms");
     wrong
@@ -398,6 +425,9 @@ fn typed_host_functions_reject_mismatched_imports() {
         .unwrap();
     assert_mentions(
         &instantiate(&wrong),
-        &["import `host-perms` has the wrong type", "expected 2 parameters, found 1"],
+        &[
+            "import `host-perms` has the wrong type",
+            "expected 2 parameters, found 1",
+        ],
     );
 }

@@ -176,7 +176,11 @@ fn record(d: &Tokens, rust: &str, fields: &Fields) -> syn::Result<Expansion> {
             "a record is a struct with named fields",
         ));
     };
-    let idents: Vec<&Ident> = named.named.iter().filter_map(|f| f.ident.as_ref()).collect();
+    let idents: Vec<&Ident> = named
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref())
+        .collect();
     let labels = named
         .named
         .iter()

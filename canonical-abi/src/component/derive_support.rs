@@ -53,7 +53,11 @@ pub fn record<'t>(ty: &'t Type, rust: &str, names: &[&str]) -> Result<&'t [Field
 }
 
 /// Checks the type of field `index` against its Rust type `F`.
-pub fn field<F: ComponentValue>(fields: &[Field], index: usize, rust: &str) -> Result<(), TypeMismatch> {
+pub fn field<F: ComponentValue>(
+    fields: &[Field],
+    index: usize,
+    rust: &str,
+) -> Result<(), TypeMismatch> {
     let field = &fields[index];
     F::typecheck(&field.ty).map_err(|m| m.within(format!("field `{}` of `{rust}`", field.name)))
 }
@@ -65,9 +69,9 @@ pub fn record_values<const N: usize>(value: Val, ty: &Type) -> Result<[Val; N], 
         other => return Err(TypeMismatch::new(format!("a record, not {other:?},"), ty).into()),
     };
     let values: Vec<Val> = fields.into_iter().map(|(_, v)| v).collect();
-    values
-        .try_into()
-        .map_err(|values: Vec<Val>| TypeMismatch::new(format!("{N} fields, not {}", values.len()), ty).into())
+    values.try_into().map_err(|values: Vec<Val>| {
+        TypeMismatch::new(format!("{N} fields, not {}", values.len()), ty).into()
+    })
 }
 
 /// The cases of variant type `ty`, checked to be named `names`.
@@ -81,7 +85,11 @@ pub fn variant<'t>(ty: &'t Type, rust: &str, names: &[&str]) -> Result<&'t [Case
 }
 
 /// Checks that case `index` has a payload of Rust type `P` (`Some`) or none.
-pub fn case<P: ComponentValue>(cases: &[Case], index: usize, rust: &str) -> Result<(), TypeMismatch> {
+pub fn case<P: ComponentValue>(
+    cases: &[Case],
+    index: usize,
+    rust: &str,
+) -> Result<(), TypeMismatch> {
     let case = &cases[index];
     let within = || format!("case `{}` of `{rust}`", case.name);
     match &case.ty {
@@ -143,7 +151,11 @@ pub fn bad_case(index: usize, ty: &Type) -> Error {
 }
 
 /// The case names of enum type `ty`, checked to be `names`.
-pub fn enumeration<'t>(ty: &'t Type, rust: &str, names: &[&str]) -> Result<&'t [String], TypeMismatch> {
+pub fn enumeration<'t>(
+    ty: &'t Type,
+    rust: &str,
+    names: &[&str],
+) -> Result<&'t [String], TypeMismatch> {
     let Type::Enum(cases) = ty else {
         return Err(kind_mismatch("an enum", rust, ty));
     };
@@ -172,7 +184,10 @@ pub fn flags(ty: &Type, rust: &str, names: &[&str]) -> Result<(), TypeMismatch> 
 
 /// The flags value of `bits`: bit i is label i.
 pub fn flags_val(bits: u32, names: &[&str]) -> Val {
-    let set = names.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0);
+    let set = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0);
     Val::Flags(set.map(|(_, name)| name.to_string()).collect())
 }
 

@@ -44,8 +44,8 @@ pub use resources::ResourceType;
 pub use typed::{ComponentParams, ComponentResult, ComponentValue, TypeMismatch, TypedFunc};
 pub use typed_resources::{Resource, ResourceAny};
 
+pub use crate::flags;
 /// `#[derive(ComponentValue)]`: see the myrt-component-derive crate.
 pub use myrt_component_derive::ComponentValue;
-pub use crate::flags;
 
 pub use crate::types::FuncType;

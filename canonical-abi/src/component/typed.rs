@@ -156,7 +156,10 @@ fn result_payloads(ty: &Type) -> Result<(&Type, &Type), TypeMismatch> {
             ok: Some(ok),
             err: Some(err),
         } => Ok((ok, err)),
-        other => Err(TypeMismatch::new("a result with ok and err payloads", other)),
+        other => Err(TypeMismatch::new(
+            "a result with ok and err payloads",
+            other,
+        )),
     }
 }
 

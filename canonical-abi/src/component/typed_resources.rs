@@ -43,7 +43,12 @@ impl<T> PartialEq for Resource<T> {
 impl<T> fmt::Debug for Resource<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.owned { "own" } else { "borrow" };
-        write!(f, "Resource<{}>({kind} {})", std::any::type_name::<T>(), self.rep)
+        write!(
+            f,
+            "Resource<{}>({kind} {})",
+            std::any::type_name::<T>(),
+            self.rep
+        )
     }
 }
 
