@@ -38,6 +38,10 @@ pub mod handles;
 pub mod types;
 pub mod values;
 
+#[doc(hidden)]
+pub use component::derive_support as __derive;
+
+pub use component::{ComponentValue, Resource, ResourceAny, TypeMismatch};
 pub use error::Error;
 pub use types::{Case, CoreType, Field, FuncType, ResourceId, Type};
 pub use values::{FlatVal, Val};

@@ -3,10 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use myrt_canonical_abi::Val;
 use myrt_canonical_abi::component::{
     Component, Engine, Error, Instance, Linker, ResourceType, Store,
 };
+use myrt_canonical_abi::{Resource, ResourceAny, Val};
 
 fn load(engine: &Engine, wat: &str) -> Component {
     let bytes = wat::parse_str(wat).expect("test component parses");
@@ -226,5 +226,164 @@ fn each_instance_has_its_own_resource_type() {
     assert_ne!(
         a.get_resource(&["thing"]).unwrap().id(),
         b.get_resource(&["thing"]).unwrap().id()
+    );
+}
+
+/// The host resource `counter` as a Rust type, for `Resource<Counter>`.
+struct Counter;
+
+/// `HOST_RESOURCE_GUEST` with typed host functions and typed calls: the
+/// host's `Resource<Counter>` handles are the same reps the dynamic API
+/// passes, owned or borrowed as the function type says.
+#[test]
+fn typed_host_resources_are_lent_given_and_dropped() {
+    let engine = Engine::default();
+    let component = load(&engine, HOST_RESOURCE_GUEST);
+    let dropped: Arc<Mutex<Vec<u32>>> = Arc::default();
+    let mut linker = Linker::<()>::new(&engine);
+    let mut root = linker.root();
+    let log = Arc::clone(&dropped);
+    root.resource(
+        "counter",
+        ResourceType::of::<Counter>(),
+        move |_store, rep| {
+            log.lock().unwrap().push(rep);
+            Ok(())
+        },
+    )
+    .unwrap();
+    root.func_wrap("make", |_, (start,): (u32,)| {
+        Ok(Resource::<Counter>::new_own(start + 1000))
+    })
+    .unwrap();
+    root.func_wrap("get", |_, (c,): (Resource<Counter>,)| {
+        assert!(!c.owned(), "`get` takes a borrow");
+        Ok(c.rep())
+    })
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+
+    let run = instance
+        .get_typed_func::<(u32,), u32>(&store, &["run"])
+        .unwrap();
+    assert_eq!(run.call(&mut store, (5,)).unwrap(), 1005);
+    assert_eq!(*dropped.lock().unwrap(), [1005], "the guest dropped it");
+
+    let keep = instance
+        .get_typed_func::<(u32,), Resource<Counter>>(&store, &["keep"])
+        .unwrap();
+    let kept = keep.call(&mut store, (7,)).unwrap();
+    assert_eq!((kept.rep(), kept.owned()), (1007, true));
+    // An owned handle is lent where the function takes a borrow.
+    let peek = instance
+        .get_typed_func::<(Resource<Counter>,), u32>(&store, &["peek"])
+        .unwrap();
+    assert_eq!(peek.call(&mut store, (kept,)).unwrap(), 1007);
+    assert_eq!(
+        peek.call(&mut store, (Resource::new_borrow(1007),))
+            .unwrap(),
+        1007
+    );
+    let consume = instance
+        .get_typed_func::<(Resource<Counter>,), ()>(&store, &["consume"])
+        .unwrap();
+    let err = consume
+        .call(&mut store, (Resource::new_borrow(1007),))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("cannot be passed as an `own`"),
+        "{err}"
+    );
+    consume.call(&mut store, (kept,)).unwrap();
+    assert_eq!(*dropped.lock().unwrap(), [1005, 1007]);
+
+    // The untyped view of a typed handle keeps its resource type.
+    let any = ResourceAny::from(Resource::<Counter>::new_own(3));
+    assert_eq!(any.ty(), ResourceType::of::<Counter>().id());
+    assert_eq!(any.try_into_resource::<Counter>().unwrap().rep(), 3);
+}
+
+/// `GUEST_RESOURCE` through `ResourceAny`: a guest resource the host holds,
+/// lends, gives back and drops.
+#[test]
+fn typed_guest_resources_are_held_lent_and_dropped_by_the_host() {
+    let engine = Engine::default();
+    let component = load(&engine, GUEST_RESOURCE);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &component)
+        .unwrap();
+    let thing = instance.get_resource(&["thing"]).unwrap();
+    let make = instance
+        .get_typed_func::<(u32,), ResourceAny>(&store, &["make"])
+        .unwrap();
+    let value = instance
+        .get_typed_func::<(ResourceAny,), u32>(&store, &["value"])
+        .unwrap();
+    let consume = instance
+        .get_typed_func::<(ResourceAny,), u32>(&store, &["consume"])
+        .unwrap();
+    let last_dropped = instance
+        .get_typed_func::<(), i32>(&store, &["last-dropped"])
+        .unwrap();
+
+    let own = make.call(&mut store, (42,)).unwrap();
+    assert_eq!((own.ty(), own.rep(), own.owned()), (thing.id(), 42, true));
+    assert!(own.try_into_resource::<Counter>().is_err());
+    assert_eq!(value.call(&mut store, (own,)).unwrap(), 42);
+    assert_eq!(consume.call(&mut store, (own,)).unwrap(), 42);
+    assert_eq!(last_dropped.call(&mut store, ()).unwrap(), 42);
+
+    let own = make.call(&mut store, (43,)).unwrap();
+    own.resource_drop(&mut store, &thing).unwrap();
+    assert_eq!(last_dropped.call(&mut store, ()).unwrap(), 43);
+
+    // A handle of another resource type is refused before the call.
+    let other = ResourceAny::from(Resource::<Counter>::new_own(1));
+    let err = consume.call(&mut store, (other,)).unwrap_err();
+    assert!(err.to_string().contains("passed as Own"), "{err}");
+    assert!(other.resource_drop(&mut store, &thing).is_err());
+}
+
+#[test]
+fn typed_resources_must_be_of_the_function_s_resource_type() {
+    let engine = Engine::default();
+    let component = load(&engine, GUEST_RESOURCE);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &component)
+        .unwrap();
+    let err = instance
+        .get_typed_func::<(u32,), Resource<Counter>>(&store, &["make"])
+        .err()
+        .expect("a guest resource is not a host `Resource<Counter>`");
+    let message = err.to_string();
+    assert!(
+        message.contains("function `make`")
+            && message.contains("result")
+            && message.contains("Counter")
+            && message.contains("Own("),
+        "{message}"
+    );
+
+    // A typed host function whose resource is not the import's.
+    let component = load(&engine, HOST_RESOURCE_GUEST);
+    let mut linker = Linker::<()>::new(&engine);
+    let mut root = linker.root();
+    root.resource("counter", ResourceType::host(), |_, _| Ok(()))
+        .unwrap();
+    root.func_wrap("make", |_, (start,): (u32,)| {
+        Ok(Resource::<Counter>::new_own(start))
+    })
+    .unwrap();
+    let err = linker
+        .instantiate(&mut store, &component)
+        .err()
+        .expect("`make` returns another resource type");
+    assert!(
+        err.to_string()
+            .contains("import `make` has the wrong type: result"),
+        "{err}"
     );
 }

@@ -20,9 +20,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use myrt_canonical_abi::component::{
-    Component, ComponentValue, Engine, Error, Instance, Linker, LinkerInstance, ResourceType, Store,
+    Component, Engine, Error, Instance, Linker, LinkerInstance, ResourceType, Store,
 };
-use myrt_canonical_abi::{Type, Val};
+use myrt_canonical_abi::{ComponentValue, Resource, Type, Val, flags};
 use myrt_guest_build::{GuestBuild, outer_target_dir};
 
 const GUEST_TARGET: &str = "wasm32-unknown-unknown";
@@ -56,10 +56,14 @@ fn component_bytes() -> &'static [u8] {
     }
 }
 
+/// What a host import received: a typed import's value becomes a `Val`
+/// once the test has its type.
+type Received = Box<dyn FnOnce(&Type) -> Val + Send>;
+
 /// What the host saw: each import's name and argument, and the host counters.
 #[derive(Default)]
 struct HostState {
-    received: Vec<(String, Val)>,
+    received: Vec<(String, Received)>,
     /// Live host counters: rep -> value.
     counters: HashMap<u32, u32>,
     next_rep: u32,
@@ -114,14 +118,18 @@ fn echo_dynamic(host: &mut LinkerInstance<'_, ()>, state: &Shared, name: &str) {
             .lock()
             .unwrap()
             .received
-            .push((logged.clone(), args[0].clone()));
+            .push((logged.clone(), received(args[0].clone())));
         results[0] = args[0].clone();
         Ok(())
     })
     .unwrap();
 }
 
-fn echo_typed<V: ComponentValue + Clone>(
+fn received(value: Val) -> Received {
+    Box::new(move |_| value)
+}
+
+fn echo_typed<V: ComponentValue + Clone + Send>(
     host: &mut LinkerInstance<'_, ()>,
     state: &Shared,
     name: &str,
@@ -134,44 +142,91 @@ fn echo_typed<V: ComponentValue + Clone>(
             .lock()
             .unwrap()
             .received
-            .push((logged.clone(), v.clone().into_val()));
+            .push((logged.clone(), typed_received(v.clone())));
         Ok(v)
     })
     .unwrap();
 }
 
-/// A Rust struct for the WIT record `point`, so typed code can use it.
-#[derive(Clone, Debug, PartialEq)]
+fn typed_received<V: ComponentValue + Send>(value: V) -> Received {
+    Box::new(move |ty| value.into_val(ty).expect("a received value converts back"))
+}
+
+/// Rust types for the WIT types of `types`, so typed code can use them.
+#[derive(ComponentValue, Clone, Debug, PartialEq)]
+#[component(record)]
 struct Point {
     x: i32,
     y: i32,
     label: String,
 }
 
-impl ComponentValue for Point {
-    fn ty() -> Type {
-        Type::record([("x", Type::S32), ("y", Type::S32), ("label", Type::String)])
-    }
-    fn into_val(self) -> Val {
-        Val::Record(vec![
-            ("x".into(), Val::S32(self.x)),
-            ("y".into(), Val::S32(self.y)),
-            ("label".into(), Val::String(self.label)),
-        ])
-    }
-    fn from_val(value: Val) -> Result<Self, Error> {
-        match value {
-            Val::Record(fields) => match <[(String, Val); 3]>::try_from(fields) {
-                Ok([(_, Val::S32(x)), (_, Val::S32(y)), (_, Val::String(label))]) => {
-                    Ok(Point { x, y, label })
-                }
-                Ok(other) => Err(Error::Other(format!("not a point: {other:?}"))),
-                Err(other) => Err(Error::Other(format!("not a point: {other:?}"))),
-            },
-            other => Err(Error::Other(format!("not a point: {other:?}"))),
-        }
+#[derive(ComponentValue, Clone, Debug, PartialEq)]
+#[component(variant)]
+enum Shape {
+    Circle(f64),
+    Rect(Point),
+    Group(Vec<ShapeLeaf>),
+    Nothing,
+}
+
+#[derive(ComponentValue, Clone, Debug, PartialEq)]
+#[component(variant)]
+enum ShapeLeaf {
+    Dot((u8, char)),
+    Tagged(Option<Result<String, Color>>),
+    None,
+}
+
+#[derive(ComponentValue, Clone, Copy, Debug, PartialEq)]
+#[component(enum)]
+enum Color {
+    Red,
+    Green,
+    Blue,
+}
+
+flags! {
+    Small {
+        const A;
+        const B;
+        const C;
     }
 }
+
+flags! {
+    Wide {
+        const F0; const F1; const F2; const F3; const F4; const F5; const F6; const F7;
+        const F8; const F9; const F10; const F11; const F12; const F13; const F14; const F15;
+        const F16; const F17; const F18; const F19; const F20; const F21; const F22; const F23;
+        const F24; const F25; const F26; const F27; const F28; const F29; const F30; const F31;
+    }
+}
+
+#[derive(ComponentValue, Clone, Debug, PartialEq)]
+#[component(record)]
+struct Many {
+    a: u64,
+    b: u64,
+    c: u64,
+    d: u64,
+    e: u64,
+    f: u64,
+    g: u64,
+    h: u64,
+    i: u64,
+    j: u64,
+    k: u64,
+    l: u64,
+    m: u64,
+    n: u64,
+    o: u64,
+    p: u64,
+    q: String,
+}
+
+/// The host resource `host-counter` as a Rust type.
+struct HostCounter;
 
 fn linker(engine: &Engine, style: HostStyle, state: &Shared) -> Linker<()> {
     let mut linker = Linker::<()>::new(engine);
@@ -201,20 +256,69 @@ fn linker(engine: &Engine, style: HostStyle, state: &Shared) -> Linker<()> {
             echo_typed::<Vec<String>>(&mut host, state, "list-string");
             echo_typed::<Point>(&mut host, state, "point");
             echo_typed::<(u8, String, f64)>(&mut host, state, "tuple");
+            echo_typed::<Shape>(&mut host, state, "shape");
+            echo_typed::<Color>(&mut host, state, "color");
             echo_typed::<Option<Option<u32>>>(&mut host, state, "option");
             echo_typed::<Result<String, u16>>(&mut host, state, "result");
-            // Variants, enums and flags have no Rust counterpart in the typed API.
-            for name in ["shape", "color", "small", "wide", "many"] {
-                echo_dynamic(&mut host, state, name);
-            }
+            echo_typed::<Small>(&mut host, state, "small");
+            echo_typed::<Wide>(&mut host, state, "wide");
+            echo_typed::<Many>(&mut host, state, "many");
         }
     }
+    match style {
+        HostStyle::Dynamic => dynamic_host_counter(&mut host, state),
+        HostStyle::Typed => typed_host_counter(&mut host, state),
+    }
+    linker
+}
 
+fn destroy_host_counter(state: &Shared, rep: u32) {
+    let mut state = state.lock().unwrap();
+    state.counters.remove(&rep);
+    state.dropped.push(rep);
+}
+
+fn host_counter_value(state: &Shared, rep: u32) -> Result<u32, Error> {
+    let state = state.lock().unwrap();
+    let value = state.counters.get(&rep);
+    value
+        .copied()
+        .ok_or_else(|| Error::Other(format!("no host counter {rep}")))
+}
+
+/// `host-counter` through `Resource<HostCounter>` in typed host functions.
+fn typed_host_counter(host: &mut LinkerInstance<'_, ()>, state: &Shared) {
+    let destructor_state = Arc::clone(state);
+    host.resource(
+        "host-counter",
+        ResourceType::of::<HostCounter>(),
+        move |_, rep| {
+            destroy_host_counter(&destructor_state, rep);
+            Ok(())
+        },
+    )
+    .unwrap();
+    let constructor_state = Arc::clone(state);
+    host.func_wrap("[constructor]host-counter", move |_, (start,): (u32,)| {
+        let rep = new_host_counter(&mut constructor_state.lock().unwrap(), start);
+        Ok(Resource::<HostCounter>::new_own(rep))
+    })
+    .unwrap();
+    let method_state = Arc::clone(state);
+    host.func_wrap(
+        "[method]host-counter.get",
+        move |_, (counter,): (Resource<HostCounter>,)| {
+            assert!(!counter.owned(), "a method receives a borrow");
+            host_counter_value(&method_state, counter.rep())
+        },
+    )
+    .unwrap();
+}
+
+fn dynamic_host_counter(host: &mut LinkerInstance<'_, ()>, state: &Shared) {
     let destructor_state = Arc::clone(state);
     host.resource("host-counter", ResourceType::host(), move |_, rep| {
-        let mut state = destructor_state.lock().unwrap();
-        state.counters.remove(&rep);
-        state.dropped.push(rep);
+        destroy_host_counter(&destructor_state, rep);
         Ok(())
     })
     .unwrap();
@@ -233,16 +337,10 @@ fn linker(engine: &Engine, style: HostStyle, state: &Shared) -> Linker<()> {
         let Val::Borrow(rep) = args[0] else {
             return Err(Error::Other(format!("self: {:?}", args[0])));
         };
-        let state = method_state.lock().unwrap();
-        let value = state
-            .counters
-            .get(&rep)
-            .ok_or_else(|| Error::Other(format!("no host counter {rep}")))?;
-        results[0] = Val::U32(*value);
+        results[0] = Val::U32(host_counter_value(&method_state, rep)?);
         Ok(())
     })
     .unwrap();
-    linker
 }
 
 fn new_host_counter(state: &mut HostState, start: u32) -> u32 {
@@ -454,6 +552,22 @@ fn cases() -> Vec<(&'static str, Val)> {
     ]
 }
 
+/// The argument the host import `name` received last, as a `Val` of the
+/// parameter type of the guest export of the same name (the same WIT type).
+fn last_received(
+    store: &Store<()>,
+    state: &Shared,
+    instance: &Instance,
+    name: &str,
+) -> Option<(String, Val)> {
+    let (import, received) = state.lock().unwrap().received.pop()?;
+    let func = instance
+        .get_func_path(&[GUEST, name])
+        .expect("the guest export");
+    let ty = func.ty(store).params[0].1.clone();
+    Some((import, received(&ty)))
+}
+
 /// Every value comes back unchanged, and the host received it unchanged.
 fn assert_dynamic_round_trips(style: HostStyle) {
     let (mut store, instance, state) = instantiate(style);
@@ -465,9 +579,8 @@ fn assert_dynamic_round_trips(style: HostStyle) {
             Some(&value),
             "{style:?}: {name} returned another value"
         );
-        let received = state.lock().unwrap().received.pop();
         assert_eq!(
-            received,
+            last_received(&store, &state, &instance, &name),
             Some((name.clone(), value)),
             "{style:?}: the host import {name} received another value"
         );
@@ -551,7 +664,7 @@ fn nans_are_canonicalized() {
     for bits in [0x7fa0_0001u32, 0xffc0_0000, 0x7f80_0001, CANONICAL_NAN32] {
         let result = typed_round_trip(&mut store, &instance, "f32", f32::from_bits(bits));
         assert_eq!(result.to_bits(), CANONICAL_NAN32, "{bits:#x}");
-        let received = state.lock().unwrap().received.pop();
+        let received = last_received(&store, &state, &instance, "echo-f32");
         assert!(
             matches!(received, Some((_, Val::F32(f))) if f.to_bits() == CANONICAL_NAN32),
             "{bits:#x}: {received:?}"

@@ -119,7 +119,7 @@ impl Func {
         &self,
         _store: impl AsContext,
     ) -> Result<TypedFunc<P, R>, Error> {
-        TypedFunc::new(self.clone())
+        TypedFunc::new(self.clone(), None)
     }
 
     /// Calls the function. `results` must have one slot if the function has

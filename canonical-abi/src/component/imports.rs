@@ -133,12 +133,13 @@ pub(crate) fn resolve_import<T: 'static>(
         ExternType::Func(ti) => {
             let expected = types::func_type(types, *ti)?;
             match candidate {
-                Candidate::Def(Definition::Func {
-                    ty: Some(given), ..
-                }) if !same_signature(given, &expected) => Err(Error::Link(format!(
-                    "import `{path}` has the wrong type: expected {expected:?}, found {given:?}"
-                ))),
-                Candidate::Def(Definition::Func { func, .. }) => {
+                Candidate::Def(Definition::TypedFunc(make)) => {
+                    let func = make(&expected).map_err(|mismatch| {
+                        Error::Link(format!("import `{path}` has the wrong type: {mismatch}"))
+                    })?;
+                    Ok(Item::Func(Func::host(expected, func)))
+                }
+                Candidate::Def(Definition::Func(func)) => {
                     Ok(Item::Func(Func::host(expected, func.clone())))
                 }
                 Candidate::Item(Item::Func(func)) if func.0.ty == expected => {
@@ -232,16 +233,6 @@ pub(crate) fn resolve_missing<T: 'static>(
         }
         _ => Err(missing()),
     }
-}
-
-/// Function types without their parameter names, which a typed host
-/// function does not have.
-fn same_signature(a: &crate::types::FuncType, b: &crate::types::FuncType) -> bool {
-    a.params
-        .iter()
-        .map(|(_, t)| t)
-        .eq(b.params.iter().map(|(_, t)| t))
-        && a.result == b.result
 }
 
 /// An instance import: each export its type declares must be supplied.

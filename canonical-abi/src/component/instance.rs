@@ -47,7 +47,7 @@ impl Instance {
     /// function; fails if there is none or its type is not `(P) -> R`.
     pub fn get_typed_func<P: ComponentParams, R: ComponentResult>(
         &self,
-        store: impl AsContext,
+        _store: impl AsContext,
         path: &[&str],
     ) -> Result<TypedFunc<P, R>, Error> {
         let func = self.get_func_path(path).ok_or_else(|| {
@@ -56,7 +56,7 @@ impl Instance {
                 path.join(".")
             ))
         })?;
-        func.typed(store)
+        TypedFunc::new(func, Some(&path.join(".")))
     }
 
     /// An exported resource type, e.g. to drop an `own` the host received.

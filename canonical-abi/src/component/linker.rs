@@ -15,19 +15,23 @@ use super::instantiate::instantiate_root;
 use super::items::Item;
 use super::loaded::Component;
 use super::resources::{Dtor, HostDtor, ResourceType};
-use super::typed::{ComponentParams, ComponentResult};
+use super::typed::{ComponentParams, ComponentResult, check_signature, param_types};
 use crate::types::FuncType;
 use crate::values::Val;
 
+/// Makes the host function of a [`Definition::TypedFunc`] for an import
+/// of the given type, or says why the types do not match.
+pub(crate) type TypedHostFunc<T> =
+    Arc<dyn Fn(&FuncType) -> Result<HostFunc<T>, String> + Send + Sync>;
+
 /// One name defined in a linker.
 pub(crate) enum Definition<T> {
-    /// A host function; `ty` is its signature when it was given one
-    /// ([`LinkerInstance::func_wrap`]), checked against the import. Without
-    /// one it takes the import's type.
-    Func {
-        func: HostFunc<T>,
-        ty: Option<FuncType>,
-    },
+    /// A host function; it takes the import's type.
+    Func(HostFunc<T>),
+    /// A host function with Rust types ([`LinkerInstance::func_wrap`]):
+    /// checked against the import's type, which it then converts its
+    /// arguments and result at.
+    TypedFunc(TypedHostFunc<T>),
     Instance(BTreeMap<String, Definition<T>>),
     Resource(ResourceType),
     Module(myrt_interp::Module),
@@ -38,7 +42,7 @@ pub(crate) enum Definition<T> {
 impl<T> Definition<T> {
     pub fn kind(&self) -> &'static str {
         match self {
-            Definition::Func { .. } => "a func",
+            Definition::Func(_) | Definition::TypedFunc(_) => "a func",
             Definition::Instance(_) => "an instance",
             Definition::Resource(_) => "a resource",
             Definition::Module(_) => "a core module",
@@ -117,8 +121,7 @@ impl<T: 'static> LinkerInstance<'_, T> {
         name: &str,
         f: impl Fn(&mut Store<T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
     ) -> Result<(), Error> {
-        let func: HostFunc<T> = Arc::new(f);
-        self.insert(name, Definition::Func { func, ty: None })
+        self.insert(name, Definition::Func(Arc::new(f)))
     }
 
     /// A host function with Rust-typed parameters and result, e.g.
@@ -129,24 +132,24 @@ impl<T: 'static> LinkerInstance<'_, T> {
         name: &str,
         f: impl Fn(&mut Store<T>, P) -> Result<R, Error> + Send + Sync + 'static,
     ) -> Result<(), Error> {
-        let ty = FuncType {
-            params: P::types()
-                .into_iter()
-                .enumerate()
-                .map(|(i, t)| (format!("p{i}"), t))
-                .collect(),
-            result: R::result_type(),
+        let f = Arc::new(f);
+        let make = move |ty: &FuncType| -> Result<HostFunc<T>, String> {
+            check_signature::<P, R>(ty)?;
+            let params = param_types(ty);
+            let result = ty.result.clone();
+            let f = Arc::clone(&f);
+            Ok(Arc::new(
+                move |store: &mut Store<T>, args: &[Val], results: &mut [Val]| {
+                    let args = P::from_vals(args.to_vec(), &params)?;
+                    let value = f(store, args)?.into_result(result.as_ref())?;
+                    if let (Some(slot), Some(value)) = (results.first_mut(), value) {
+                        *slot = value;
+                    }
+                    Ok(())
+                },
+            ))
         };
-        let func: HostFunc<T> = Arc::new(
-            move |store: &mut Store<T>, args: &[Val], results: &mut [Val]| {
-                let value = f(store, P::from_vals(args)?)?.into_result();
-                if let (Some(slot), Some(value)) = (results.first_mut(), value) {
-                    *slot = value;
-                }
-                Ok(())
-            },
-        );
-        self.insert(name, Definition::Func { func, ty: Some(ty) })
+        self.insert(name, Definition::TypedFunc(Arc::new(make)))
     }
 
     /// The nested instance `name`, created on first use.

@@ -13,7 +13,10 @@
 //! the instance's host functions, since the store's data belongs to the
 //! embedder.
 
+#[doc(hidden)]
+pub mod derive_support;
 mod error;
+mod flags;
 mod func;
 mod imports;
 mod instance;
@@ -28,6 +31,7 @@ mod module_types;
 mod resources;
 mod state;
 mod typed;
+mod typed_resources;
 mod types;
 
 pub use error::Error;
@@ -37,6 +41,11 @@ pub use linker::{Linker, LinkerInstance};
 pub use loaded::{Component, ComponentItem};
 pub use myrt_interp::{Engine, Store};
 pub use resources::ResourceType;
-pub use typed::{ComponentParams, ComponentResult, ComponentValue, TypedFunc};
+pub use typed::{ComponentParams, ComponentResult, ComponentValue, TypeMismatch, TypedFunc};
+pub use typed_resources::{Resource, ResourceAny};
+
+pub use crate::flags;
+/// `#[derive(ComponentValue)]`: see the myrt-component-derive crate.
+pub use myrt_component_derive::ComponentValue;
 
 pub use crate::types::FuncType;

@@ -2,9 +2,10 @@
 //! each host resource gets a fresh identity (resource types are generative,
 //! Explainer.md "Resource types"), together with its destructor.
 
-use std::any::Any;
-use std::sync::Arc;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use myrt_interp::{Func as CoreFunc, Store, Val as CoreVal};
 
@@ -56,6 +57,24 @@ impl ResourceType {
     pub fn host() -> Self {
         ResourceType {
             id: fresh_id(true),
+            dtor: None,
+        }
+    }
+
+    /// The host resource type that [`Resource<T>`](super::Resource) handles
+    /// have: the same for every call with the same `T`, distinct from every
+    /// other resource type. Define it in a linker with
+    /// [`LinkerInstance::resource`](super::LinkerInstance::resource).
+    pub fn of<T: 'static>() -> Self {
+        static IDS: OnceLock<Mutex<HashMap<TypeId, ResourceId>>> = OnceLock::new();
+        let mut ids = IDS
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        ResourceType {
+            id: *ids
+                .entry(TypeId::of::<T>())
+                .or_insert_with(|| fresh_id(true)),
             dtor: None,
         }
     }
