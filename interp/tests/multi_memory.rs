@@ -34,7 +34,7 @@ const THREE: &str = r#"(module
     (func (export "sum8") (param $addr i32) (result i32)
         (i32.add
             (i32.load8_u $b (i32.add (local.get $addr) (i32.const 1)))
-            (i32.load8_u $c (local.get $addr))))
+            (i32.load8_u $c offset=1 (local.get $addr))))
     (func (export "store_imm") (param $addr i32)
         (i32.store16 $c (i32.add (local.get $addr) (i32.const 2)) (i32.const 0x1234)))
     (func (export "sizes") (result i32 i32 i32)
