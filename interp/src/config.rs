@@ -48,6 +48,14 @@ impl Config {
         self.features.extended_const = yes;
         self
     }
+
+    /// Accept several memories per module, named by index in memory
+    /// instructions, data segments and exports (the multi-memory proposal,
+    /// WebAssembly 3.0); on by default, as in wasmtime.
+    pub fn wasm_multi_memory(&mut self, yes: bool) -> &mut Self {
+        self.features.multi_memory = yes;
+        self
+    }
 }
 
 /// The shared context modules are compiled in and stores run in. Cheap to clone.

@@ -1,5 +1,6 @@
 //! Runs the WebAssembly 2.0 core spec suite (without SIMD) against myrt, and
-//! the suites of the later proposals myrt implements (extended-const).
+//! the suites of the later proposals myrt implements (extended-const,
+//! multi-memory).
 //!
 //! Prints one row per file, the directive totals and a final
 //! `N passed, N failed` line counting files. Fails if a file outside
@@ -22,15 +23,17 @@ fn main() -> ExitCode {
     let known_failures = read_known_failures(KNOWN_FAILURES);
     let mut files: Vec<SuiteFile> = spec(SpecVersion::V2)
         .filter(|file| !file.name().starts_with("simd"))
-        .map(|file| SuiteFile::new(file.name().to_string(), file.raw(), false))
+        .map(|file| SuiteFile::new(file.name().to_string(), file.raw(), None))
         .collect();
     files.sort_by(|a, b| a.name.cmp(&b.name));
     // Proposals myrt implements beyond 2.0, each file run with its feature on
     // (the 2.0 files assert that the same code is invalid without it).
-    files.extend(proposal(Proposal::ExtendedConst).map(|file| {
-        let name = format!("{}/{}", file.parent(), file.name());
-        SuiteFile::new(name, file.raw(), true)
-    }));
+    for proposal_name in [Proposal::ExtendedConst, Proposal::MultiMemory] {
+        files.extend(proposal(proposal_name).map(|file| {
+            let name = format!("{}/{}", file.parent(), file.name());
+            SuiteFile::new(name, file.raw(), Some(proposal_name))
+        }));
+    }
 
     let mut verdict = SuiteVerdict::new(known_failures, "spec-tests/known-failures.txt");
     println!("{:<36} {:>8} {:>8}", "file", "passed", "failed");
@@ -50,9 +53,12 @@ struct SuiteFile {
 }
 
 impl SuiteFile {
-    fn new(name: String, text: &'static str, extended_const: bool) -> Self {
+    /// The 2.0 files (`proposal` `None`) run with strict 2.0, a proposal's
+    /// files with that proposal on beside 2.0.
+    fn new(name: String, text: &'static str, proposal: Option<Proposal>) -> Self {
         let mut config = Config::new();
-        config.wasm_extended_const(extended_const);
+        config.wasm_extended_const(proposal == Some(Proposal::ExtendedConst));
+        config.wasm_multi_memory(proposal == Some(Proposal::MultiMemory));
         SuiteFile { name, text, config }
     }
 }

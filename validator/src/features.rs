@@ -11,14 +11,25 @@ pub struct Features {
     /// globals at `__memory_base + offset` this way: componentize-py's
     /// libpython and every module `wasm-tools component link` produces.
     pub extended_const: bool,
+    /// Several memories, imported and defined, named by an index in every
+    /// memory instruction, data segment and export (multi-memory, part of
+    /// WebAssembly 3.0): components that link several core modules hand
+    /// each its own memory, and the component suites use it.
+    pub multi_memory: bool,
 }
 
 impl Features {
-    pub const WASM2: Features = Features { extended_const: false };
+    pub const WASM2: Features = Features {
+        extended_const: false,
+        multi_memory: false,
+    };
 }
 
 impl Default for Features {
     fn default() -> Self {
-        Features { extended_const: true }
+        Features {
+            extended_const: true,
+            multi_memory: true,
+        }
     }
 }

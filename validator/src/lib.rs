@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! let validator = ModuleValidator::new(&module)?;            // once per module
-//! let body = function_body(&module, func_idx)?;               // 2.0 encoding rules
+//! let body = validator.function_body(&module, func_idx)?;     // encoding rules
 //! let mut func = validator.func_validator(&module, func_idx); // params declared
 //! for each (count, ty) in body.get_locals_reader()   -> func.define_locals(offset, count, ty)
 //! for each (op, offset) in the operators that follow -> func.op(offset, &op), then translate op
@@ -21,6 +21,7 @@
 //! with one reused validator.
 
 use myrt_parser::Module;
+use myrt_parser::wasmparser::FunctionBody;
 
 pub mod component;
 mod body;
@@ -31,7 +32,6 @@ mod func;
 mod module;
 mod types;
 
-pub use body::function_body;
 pub use error::ValidationError;
 pub use features::Features;
 pub use func::FuncValidator;
@@ -41,6 +41,8 @@ pub use func::FuncValidator;
 #[derive(Debug)]
 pub struct ModuleValidator {
     facts: module::ModuleFacts,
+    /// Also the encodings bodies are read with (see [`Self::function_body`]).
+    features: Features,
 }
 
 impl ModuleValidator {
@@ -54,7 +56,15 @@ impl ModuleValidator {
     pub fn with_features(module: &Module, features: Features) -> Result<Self, ValidationError> {
         Ok(ModuleValidator {
             facts: module::validate_module(module, features)?,
+            features,
         })
+    }
+
+    /// The body of defined function `func_idx`, read with the encoding rules
+    /// of 2.0 and of the features this validator accepts. Whoever drives a
+    /// [`FuncValidator`] should read operators through it.
+    pub fn function_body<'m>(&self, module: &'m Module, func_idx: u32) -> Option<FunctionBody<'m>> {
+        body::function_body(module, func_idx, self.features)
     }
 
     /// A validator for the body of function `func_idx` (a defined function).
@@ -66,7 +76,7 @@ impl ModuleValidator {
     /// Validates the body of defined function `func_idx` by itself
     /// (reads its locals and operators and drives a [`FuncValidator`]).
     pub fn validate_body(&self, module: &Module, func_idx: u32) -> Result<(), ValidationError> {
-        body::validate_body(&mut self.func_validator(module, func_idx), module, func_idx)
+        body::validate_body(&mut self.func_validator(module, func_idx), module, func_idx, self.features)
     }
 
     /// Validates the body of every defined function, in order, stopping at
@@ -78,10 +88,10 @@ impl ModuleValidator {
             return Ok(());
         };
         let mut validator = self.func_validator(module, first);
-        body::validate_body(&mut validator, module, first)?;
+        body::validate_body(&mut validator, module, first, self.features)?;
         for func_idx in defined {
             validator.reset(func_idx);
-            body::validate_body(&mut validator, module, func_idx)?;
+            body::validate_body(&mut validator, module, func_idx, self.features)?;
         }
         Ok(())
     }

@@ -50,8 +50,10 @@ fn ours(bytes: &[u8]) -> Verdict {
 }
 
 fn oracle(bytes: &[u8]) -> Verdict {
-    // What myrt accepts by default: 2.0 without SIMD, plus extended-const.
-    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD) | WasmFeatures::EXTENDED_CONST;
+    // What myrt accepts by default: 2.0 without SIMD, plus extended-const and multi-memory.
+    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::MULTI_MEMORY;
     match Validator::new_with_features(features).validate_all(bytes) {
         Ok(_) => Verdict::Valid,
         Err(err) => Verdict::Invalid(err.to_string()),
@@ -220,7 +222,7 @@ fn ours_operator_by_operator(
     use myrt_validator::ValidationError;
     let validator = ModuleValidator::new(module)?;
     for func_idx in module.num_imported_funcs..module.funcs.len() as u32 {
-        let body = myrt_validator::function_body(module, func_idx)
+        let body = validator.function_body(module, func_idx)
             .ok_or_else(|| ValidationError::new(0, "no body"))?;
         let mut func = validator.func_validator(module, func_idx);
         let mut locals = body.get_locals_reader()?;

@@ -137,6 +137,17 @@ macro_rules! define_instr {
             /// Operands (dst, src, len) in three consecutive slots from `args`.
             MemoryInit { args: Slot, data: u32 }
             DataDrop { data: u32 }
+            /// The next instruction, a load or store, accesses `memory` (not 0)
+            /// instead of memory 0: the rows of memory 0 keep its view in
+            /// registers, this looks the other memory up on every access.
+            InMemory { memory: u32 }
+            /// `MemorySize` of `memory` (not 0), and so on.
+            MemorySizeN { dst: Slot, memory: u32 }
+            MemoryGrowN { dst: Slot, delta: Slot, memory: u32 }
+            MemoryFillN { args: Slot, memory: u32 }
+            /// Any `memory.copy` but from memory 0 to memory 0.
+            MemoryCopyN { args: Slot, dst_memory: u32, src_memory: u32 }
+            MemoryInitN { args: Slot, data: u32, memory: u32 }
             TableGet { dst: Slot, index: Slot, table: u32 }
             TableSet { index: Slot, value: Slot, table: u32 }
             TableSize { dst: Slot, table: u32 }
@@ -215,6 +226,16 @@ macro_rules! define_instr {
                     )*
                     _ => None,
                 }
+            }
+
+            /// Whether `self` is a load or store of memory 0 in any operand
+            /// form: what may follow an `InMemory`.
+            pub(crate) fn is_memory_access(&self) -> bool {
+                matches!(
+                    self,
+                    $( Instr::$lname { .. } | Instr::$ltoacc { .. } | Instr::$laccaddr { .. } | Instr::$laccaddrtoacc { .. } )|*
+                    | $( Instr::$sname { .. } | Instr::$simm { .. } | Instr::$saccvalue { .. } )|*
+                )
             }
 
             /// The branch target, for patching forward branches.

@@ -110,8 +110,8 @@ fn zero_both_ends<const N: usize>(cells: &mut [u64]) {
     cells[n - N..].fill(0);
 }
 
-/// Memory 0 of the running instance as a raw pointer and length, so that
-/// loads and stores cost one bounds check.
+/// A memory of the running instance (the executor keeps memory 0's) as a
+/// raw pointer and length, so that loads and stores cost one bounds check.
 #[derive(Clone, Copy)]
 struct MemoryView {
     ptr: *mut u8,
@@ -119,12 +119,13 @@ struct MemoryView {
 }
 
 impl MemoryView {
-    /// An empty view (every access traps) when the instance has no memory.
-    fn of(store: &mut StoreInner, instance: u32) -> Self {
+    /// Memory `memory` of `instance`; an empty view (every access traps)
+    /// when the instance has no such memory.
+    fn of(store: &mut StoreInner, instance: u32, memory: u32) -> Self {
         let memory = store
             .instances
             .get(instance as usize)
-            .and_then(|i| i.memories.first().copied());
+            .and_then(|i| i.memories.get(memory as usize).copied());
         match memory.and_then(|m| store.memories.get_mut(m as usize)) {
             Some(m) => MemoryView {
                 ptr: m.data.as_mut_ptr(),
@@ -153,9 +154,10 @@ impl MemoryView {
     fn load<const N: usize>(&self, addr: u64, offset: u32) -> Result<[u8; N], TrapCode> {
         let ea = self.effective::<N>(addr, offset)?;
         // SAFETY: `ea + N <= len` was just checked, and `ptr..ptr + len` is
-        // memory 0's live buffer: the executor rebuilds the view after every
+        // a live buffer: the executor rebuilds memory 0's view after every
         // point where the buffer may move or be borrowed (calls, host calls,
-        // `memory.grow`, bulk memory instructions).
+        // `memory.grow`, bulk memory instructions), and `in_memory` makes the
+        // view of another memory just before its access.
         Ok(unsafe { self.ptr.add(ea).cast::<[u8; N]>().read_unaligned() })
     }
 
@@ -404,7 +406,7 @@ impl Machine {
     /// Rebuilds the memory view of the running instance.
     fn refresh_memory(&mut self) {
         let instance = self.instance;
-        self.mem = MemoryView::of(self.inner_mut(), instance);
+        self.mem = MemoryView::of(self.inner_mut(), instance, 0);
     }
 
     /// Prepares the frame of wasm function `callee` at `base`: translates it if
@@ -604,16 +606,27 @@ impl Machine {
         Ok(callee)
     }
 
-    fn memory_index(&self, instance: u32) -> Result<usize, TrapCode> {
+    fn memory_index(&self, instance: u32, memory: u32) -> Result<usize, TrapCode> {
         let memories = &self.inner().instances[instance as usize].memories;
         memories
-            .first()
+            .get(memory as usize)
             .map(|&m| m as usize)
             .ok_or(TrapCode::MemoryOutOfBounds)
     }
 
-    fn memory_grow(&mut self, instance: u32, delta: u64) -> u64 {
-        let Ok(m) = self.memory_index(instance) else {
+    /// The view of memory `memory` (not 0) of the running instance, for one access.
+    fn memory_view(&mut self, memory: u32) -> MemoryView {
+        let instance = self.instance;
+        MemoryView::of(self.inner_mut(), instance, memory)
+    }
+
+    fn memory_size(&self, instance: u32, memory: u32) -> u64 {
+        self.memory_index(instance, memory)
+            .map_or(0, |m| (self.inner().memories[m].data.len() >> PAGE_SIZE_LOG2) as u64)
+    }
+
+    fn memory_grow(&mut self, instance: u32, memory: u32, delta: u64) -> u64 {
+        let Ok(m) = self.memory_index(instance, memory) else {
             return u32::MAX as u64;
         };
         match grow_memory(&mut self.inner_mut().memories[m], delta as u32 as u64) {
@@ -624,12 +637,12 @@ impl Machine {
 
     fn memory_fill(
         &mut self,
-        instance: u32,
+        (instance, memory): (u32, u32),
         dst: u64,
         value: u64,
         len: u64,
     ) -> Result<(), TrapCode> {
-        let m = self.memory_index(instance)?;
+        let m = self.memory_index(instance, memory)?;
         let data = &mut self.inner_mut().memories[m].data;
         let (dst, len) = (dst as u32 as u64, len as u32 as u64);
         if !in_bounds(dst, len, data.len()) {
@@ -639,26 +652,46 @@ impl Machine {
         Ok(())
     }
 
-    fn memory_copy(&mut self, instance: u32, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
-        let m = self.memory_index(instance)?;
-        let data = &mut self.inner_mut().memories[m].data;
+    /// `memory.copy` from memory `memories.1` to `memories.0` of `instance`,
+    /// which may be one store memory (then ranges may overlap, as in `memmove`).
+    fn memory_copy(
+        &mut self,
+        instance: u32,
+        memories: (u32, u32),
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
+        let dst_m = self.memory_index(instance, memories.0)?;
+        let src_m = self.memory_index(instance, memories.1)?;
         let (dst, src, len) = (dst as u32 as u64, src as u32 as u64, len as u32 as u64);
-        if !in_bounds(dst, len, data.len()) || !in_bounds(src, len, data.len()) {
+        let store_memories = &mut self.inner_mut().memories;
+        if !in_bounds(dst, len, store_memories[dst_m].data.len())
+            || !in_bounds(src, len, store_memories[src_m].data.len())
+        {
             return Err(TrapCode::MemoryOutOfBounds);
         }
-        data.copy_within(src as usize..(src + len) as usize, dst as usize);
+        let (dst, src, len) = (dst as usize, src as usize, len as usize);
+        if dst_m == src_m {
+            store_memories[dst_m].data.copy_within(src..src + len, dst);
+        } else {
+            let [to, from] = store_memories
+                .get_disjoint_mut([dst_m, src_m])
+                .map_err(|_| TrapCode::MemoryOutOfBounds)?;
+            to.data[dst..dst + len].copy_from_slice(&from.data[src..src + len]);
+        }
         Ok(())
     }
 
     fn memory_init(
         &mut self,
-        instance: u32,
+        (instance, memory): (u32, u32),
         data_idx: u32,
         dst: u64,
         src: u64,
         len: u64,
     ) -> Result<(), TrapCode> {
-        let m = self.memory_index(instance)?;
+        let m = self.memory_index(instance, memory)?;
         let inner = self.inner_mut();
         let inst = &inner.instances[instance as usize];
         let parsed = &inst.module.inner.parsed;
@@ -983,7 +1016,64 @@ macro_rules! define_handlers {
         mod handlers {
             use super::*;
 
+            /// Runs load or store `access` (any operand form) on `view`, taking
+            /// and giving the accumulator: the access after an `InMemory`.
+            ///
+            /// # Safety
+            /// As for a handler of `access`, whose slots are in `fp`'s frame.
+            #[inline(always)]
+            unsafe fn access_memory(access: Instr, fp: *mut u64, view: MemoryView, acc: u64) -> Result<u64, TrapCode> {
+                match access {
+                    $(
+                        Instr::$lname { dst, addr, offset } => {
+                            set!(fp, dst, (<$lmem>::from_le_bytes(view.load(get!(fp, addr), offset)?) as $lval).into_cell());
+                            Ok(acc)
+                        }
+                        Instr::$ltoacc { addr, offset } => {
+                            Ok((<$lmem>::from_le_bytes(view.load(get!(fp, addr), offset)?) as $lval).into_cell())
+                        }
+                        Instr::$laccaddr { dst, offset } => {
+                            set!(fp, dst, (<$lmem>::from_le_bytes(view.load(acc, offset)?) as $lval).into_cell());
+                            Ok(acc)
+                        }
+                        Instr::$laccaddrtoacc { offset } => {
+                            Ok((<$lmem>::from_le_bytes(view.load(acc, offset)?) as $lval).into_cell())
+                        }
+                    )*
+                    $(
+                        Instr::$sname { addr, value, offset } => {
+                            let value = <$sval as Cell>::from_cell(get!(fp, value)) as $smem;
+                            view.store(get!(fp, addr), offset, value.to_le_bytes())?;
+                            Ok(acc)
+                        }
+                        Instr::$simm { addr, value, offset } => {
+                            let value = <$sval as Immediate>::from_imm(value) as $smem;
+                            view.store(get!(fp, addr), offset, value.to_le_bytes())?;
+                            Ok(acc)
+                        }
+                        Instr::$saccvalue { addr, offset } => {
+                            let value = <$sval as Cell>::from_cell(acc) as $smem;
+                            view.store(get!(fp, addr), offset, value.to_le_bytes())?;
+                            Ok(acc)
+                        }
+                    )*
+                    // SAFETY: `verify` checked that an `InMemory` is followed by
+                    // a load or store (`Instr::is_memory_access`).
+                    _ => unsafe { std::hint::unreachable_unchecked() },
+                }
+            }
+
             handlers! {
+
+            /// Runs the access after it on memory `memory` and continues after both.
+            fn in_memory(ip, fp, m, mem, mem_len, acc) {
+                operands!(ip, InMemory { memory });
+                let view = m.memory_view(memory);
+                // SAFETY: `verify` checked that an access follows (see `access_memory`).
+                let access = unsafe { (*ip.add(1)).instr };
+                let acc = trap_on_err!(unsafe { access_memory(access, fp, view, acc) }, ip, fp, m);
+                next!(unsafe { ip.add(2) }, fp, m, mem, mem_len, acc)
+            }
 
             $(
                 fn $bname(ip, fp, m, mem, mem_len, acc) {
@@ -1141,6 +1231,12 @@ macro_rules! define_handlers {
                 Instr::MemoryFill { .. } => c::memory_fill,
                 Instr::MemoryCopy { .. } => c::memory_copy,
                 Instr::MemoryInit { .. } => c::memory_init,
+                Instr::InMemory { .. } => handlers::in_memory,
+                Instr::MemorySizeN { .. } => c::memory_size_n,
+                Instr::MemoryGrowN { .. } => c::memory_grow_n,
+                Instr::MemoryFillN { .. } => c::memory_fill_n,
+                Instr::MemoryCopyN { .. } => c::memory_copy_n,
+                Instr::MemoryInitN { .. } => c::memory_init_n,
                 Instr::DataDrop { .. } => c::data_drop,
                 Instr::TableGet { .. } => c::table_get,
                 Instr::TableSet { .. } => c::table_set,
@@ -1373,7 +1469,7 @@ mod control {
 
     fn memory_grow(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryGrow { dst, delta });
-        set!(fp, dst, m.memory_grow(m.instance, get!(fp, delta)));
+        set!(fp, dst, m.memory_grow(m.instance, 0, get!(fp, delta)));
         m.refresh_memory();
         next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
@@ -1381,7 +1477,7 @@ mod control {
     fn memory_fill(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryFill { args });
         let (d, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
-        trap_on_err!(m.memory_fill(m.instance, d, v, n), ip, fp, m);
+        trap_on_err!(m.memory_fill((m.instance, 0), d, v, n), ip, fp, m);
         m.refresh_memory();
         next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
@@ -1389,7 +1485,7 @@ mod control {
     fn memory_copy(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryCopy { args });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
-        trap_on_err!(m.memory_copy(m.instance, d, s, n), ip, fp, m);
+        trap_on_err!(m.memory_copy(m.instance, (0, 0), d, s, n), ip, fp, m);
         m.refresh_memory();
         next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
@@ -1397,7 +1493,46 @@ mod control {
     fn memory_init(ip, fp, m, _mem, _mem_len, acc) {
         operands!(ip, MemoryInit { args, data });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
-        trap_on_err!(m.memory_init(m.instance, data, d, s, n), ip, fp, m);
+        trap_on_err!(m.memory_init((m.instance, 0), data, d, s, n), ip, fp, m);
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
+    }
+
+    fn memory_size_n(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, MemorySizeN { dst, memory });
+        set!(fp, dst, m.memory_size(m.instance, memory));
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    // The bulk instructions of other memories rebuild memory 0's view too:
+    // an instance may import one store memory as memory 0 and as another.
+    fn memory_grow_n(ip, fp, m, _mem, _mem_len, acc) {
+        operands!(ip, MemoryGrowN { dst, delta, memory });
+        set!(fp, dst, m.memory_grow(m.instance, memory, get!(fp, delta)));
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
+    }
+
+    fn memory_fill_n(ip, fp, m, _mem, _mem_len, acc) {
+        operands!(ip, MemoryFillN { args, memory });
+        let (d, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.memory_fill((m.instance, memory), d, v, n), ip, fp, m);
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
+    }
+
+    fn memory_copy_n(ip, fp, m, _mem, _mem_len, acc) {
+        operands!(ip, MemoryCopyN { args, dst_memory, src_memory });
+        let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.memory_copy(m.instance, (dst_memory, src_memory), d, s, n), ip, fp, m);
+        m.refresh_memory();
+        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
+    }
+
+    fn memory_init_n(ip, fp, m, _mem, _mem_len, acc) {
+        operands!(ip, MemoryInitN { args, data, memory });
+        let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
+        trap_on_err!(m.memory_init((m.instance, memory), data, d, s, n), ip, fp, m);
         m.refresh_memory();
         next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }

@@ -117,9 +117,9 @@ fn val_type(ty: myrt_parser::wasmparser::ValType, offset: usize) -> Result<ValTy
 /// Translates defined function `func_idx` of `module`.
 pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledFunc, Error> {
     let parsed = &module.parsed;
-    // The validator's reader applies the 2.0 encoding rules (e.g. a zero memory index byte).
+    // The validator's reader applies the encoding rules of 2.0 and the enabled features.
     let (Some(body), Some(ty)) = (
-        myrt_validator::function_body(parsed, func_idx),
+        module.validator.function_body(parsed, func_idx),
         parsed.func_type(func_idx),
     ) else {
         return Err(Error::Other(format!(
@@ -221,7 +221,8 @@ fn thread_jumps_to_returns(code: &mut [Instr]) {
 
 /// Checks what the executor relies on to skip bounds checks: every slot lies
 /// in the frame (including the consecutive operands of bulk instructions),
-/// every branch lands in the code, and execution cannot run off its end.
+/// every branch lands in the code, every `InMemory` is followed by the
+/// access it applies to, and execution cannot run off its end.
 fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Error> {
     let internal = |what: &str| Error::Other(format!("internal error: translated code {what}"));
     let len = code.len() as u32;
@@ -242,6 +243,9 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
             Instr::MemoryFill { args }
             | Instr::MemoryCopy { args }
             | Instr::MemoryInit { args, .. }
+            | Instr::MemoryFillN { args, .. }
+            | Instr::MemoryCopyN { args, .. }
+            | Instr::MemoryInitN { args, .. }
             | Instr::TableFill { args, .. }
             | Instr::TableCopy { args, .. }
             | Instr::TableInit { args, .. } => args.0.checked_add(2),
@@ -266,6 +270,10 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
     }
     if !targets_ok {
         return Err(internal("branches outside the function"));
+    }
+    let selects_access = |pair: &[Instr]| !matches!(pair[0], Instr::InMemory { .. }) || pair[1].is_memory_access();
+    if !code.windows(2).all(selects_access) {
+        return Err(internal("selects a memory for something other than a load or store"));
     }
     match code.last() {
         Some(
@@ -307,6 +315,7 @@ macro_rules! define_generated_translation {
                     $( Operator::$lname { memarg } => {
                         let offset = self.mem_offset(memarg)?;
                         self.unary(|dst, addr| Instr::$lname { dst, addr, offset })?;
+                        self.select_memory(memarg.memory);
                     } )*
                     $( Operator::$sname { memarg } => {
                         let offset = self.mem_offset(memarg)?;
@@ -315,6 +324,7 @@ macro_rules! define_generated_translation {
                             let addr = self.pop()?;
                             let addr = self.use_operand(self.stack.len(), addr);
                             self.emit(Instr::$simm { addr, value, offset });
+                            self.select_memory(memarg.memory);
                             return Ok(true);
                         }
                         let value = self.pop()?;
@@ -324,6 +334,7 @@ macro_rules! define_generated_translation {
                         let addr = self.use_operand(pos, addr);
                         let value = self.use_operand(pos + 1, value);
                         self.emit_consuming(Instr::$sname { addr, value, offset }, temps);
+                        self.select_memory(memarg.memory);
                     } )*
                     _ => return Ok(false),
                 }
@@ -524,12 +535,7 @@ impl Translator<'_> {
     }
 
     fn mem_offset(&self, memarg: &MemArg) -> Result<u32, Error> {
-        if memarg.memory != 0 {
-            return Err(invalid(
-                self.offset,
-                format!("unknown memory {}", memarg.memory),
-            ));
-        }
+        self.check_memory(memarg.memory)?;
         u32::try_from(memarg.offset)
             .map_err(|_| invalid(self.offset, "offset out of range for a 32-bit memory"))
     }
@@ -1048,30 +1054,43 @@ impl Translator<'_> {
             Operator::MemorySize { mem } => {
                 self.check_memory(mem)?;
                 let dst = self.canonical(self.stack.len());
-                self.emit(Instr::MemorySize { dst });
+                self.emit(match mem {
+                    0 => Instr::MemorySize { dst },
+                    memory => Instr::MemorySizeN { dst, memory },
+                });
                 self.push(Operand::Temp);
             }
             Operator::MemoryGrow { mem } => {
                 self.check_memory(mem)?;
-                self.unary(|dst, delta| Instr::MemoryGrow { dst, delta })?;
+                self.unary(|dst, delta| match mem {
+                    0 => Instr::MemoryGrow { dst, delta },
+                    memory => Instr::MemoryGrowN { dst, delta, memory },
+                })?;
             }
             Operator::MemoryFill { mem } => {
                 self.check_memory(mem)?;
                 let args = self.pop_consecutive(3)?;
-                self.emit(Instr::MemoryFill { args });
+                self.emit(match mem {
+                    0 => Instr::MemoryFill { args },
+                    memory => Instr::MemoryFillN { args, memory },
+                });
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
                 self.check_memory(dst_mem)?;
                 self.check_memory(src_mem)?;
                 let args = self.pop_consecutive(3)?;
-                self.emit(Instr::MemoryCopy { args });
+                self.emit(match (dst_mem, src_mem) {
+                    (0, 0) => Instr::MemoryCopy { args },
+                    (dst_memory, src_memory) => Instr::MemoryCopyN { args, dst_memory, src_memory },
+                });
             }
             Operator::MemoryInit { data_index, mem } => {
                 self.check_memory(mem)?;
                 let args = self.pop_consecutive(3)?;
-                self.emit(Instr::MemoryInit {
-                    args,
-                    data: data_index,
+                let data = data_index;
+                self.emit(match mem {
+                    0 => Instr::MemoryInit { args, data },
+                    memory => Instr::MemoryInitN { args, data, memory },
                 });
             }
             Operator::DataDrop { data_index } => {
@@ -1138,8 +1157,19 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Makes the load or store just emitted access `memory`: memory 0's rows
+    /// serve every memory, those of another one run behind an `InMemory`.
+    /// The access is the last instruction and nothing records a position
+    /// after it, so a jump that lands on it lands on the `InMemory` now.
+    fn select_memory(&mut self, memory: u32) {
+        if memory != 0 {
+            let access = self.code.len() - 1;
+            self.code.insert(access, Instr::InMemory { memory });
+        }
+    }
+
     fn check_memory(&self, mem: u32) -> Result<(), Error> {
-        if mem != 0 {
+        if mem as usize >= self.module.memories.len() {
             return Err(invalid(self.offset, format!("unknown memory {mem}")));
         }
         Ok(())

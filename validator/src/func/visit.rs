@@ -70,7 +70,9 @@ impl FuncValidator<'_> {
         mut reader: BinaryReader<'_>,
     ) -> Result<(), ValidationError> {
         let features = reader.features();
-        let plain_memargs = !features.multi_memory() && !features.memory64();
+        // Multi-memory takes bit 6 of a memarg's flags for a memory index:
+        // flags below 32 mean the same with it or without, 64-bit offsets do not.
+        let plain_memargs = !features.memory64();
         while !reader.eof() {
             self.offset = offset(reader.original_position());
             let check = match self.check_frequent(bytes, &mut reader, plain_memargs)? {

@@ -74,7 +74,7 @@ fn check_all(module: &Module, features: Features) -> Check {
     check_imports(module)?;
     check_funcs(module)?;
     check_tables(module)?;
-    check_memories(module)?;
+    check_memories(module, features)?;
     check_globals(module, features)?;
     check_exports(module)?;
     check_start(module)?;
@@ -171,12 +171,12 @@ fn check_tables(module: &Module) -> Check {
     Ok(())
 }
 
-fn check_memories(module: &Module) -> Check {
+fn check_memories(module: &Module, features: Features) -> Check {
     let defined = &module.memories[module.num_imported_memories as usize..];
     for (idx, ty) in (0..).zip(defined) {
         check_memory_type(ty, Location::Memory(idx))?;
     }
-    if module.memories.len() > 1 {
+    if module.memories.len() > 1 && !features.multi_memory {
         // The second memory is either the first defined one or a second import.
         let at = match module.num_imported_memories {
             0 => Location::Memory(1),
