@@ -18,7 +18,7 @@
 //! function leave the handlers ([`Exit`]) and return to [`Executor::run`],
 //! which is the only code that knows the store's data type. The view of the
 //! running instance's memory 0 is rebuilt wherever its buffer may have moved
-//! (host calls, `memory.grow`, bulk memory instructions) and when a call or
+//! (host calls, `memory.grow`, `memory.init`) and when a call or
 //! return switches instances; frames do not save it.
 
 use std::ptr::NonNull;
@@ -156,8 +156,8 @@ impl MemoryView {
         // SAFETY: `ea + N <= len` was just checked, and `ptr..ptr + len` is
         // a live buffer: the executor rebuilds memory 0's view after every
         // point where the buffer may move or be borrowed (calls, host calls,
-        // `memory.grow`, bulk memory instructions), and `in_memory` makes the
-        // view of another memory just before its access.
+        // `memory.grow`, `memory.init`, bulk instructions on other memories),
+        // and `in_memory` makes the view of another memory just before its access.
         Ok(unsafe { self.ptr.add(ea).cast::<[u8; N]>().read_unaligned() })
     }
 
@@ -171,6 +171,38 @@ impl MemoryView {
         let ea = self.effective::<N>(addr, offset)?;
         // SAFETY: as in `load`.
         unsafe { self.ptr.add(ea).cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+
+    /// `memory.fill` on this view: the buffer neither moves nor is borrowed
+    /// elsewhere, so the handler needs no store access and no new view.
+    #[inline(always)]
+    fn fill(&self, dst: u64, value: u64, len: u64) -> Result<(), TrapCode> {
+        let (dst, len) = (dst as u32 as u64, len as u32 as u64);
+        if !in_bounds(dst, len, self.len) {
+            return Err(TrapCode::MemoryOutOfBounds);
+        }
+        // SAFETY: `dst..dst + len` lies in the live buffer (see `load`).
+        unsafe { self.ptr.add(dst as usize).write_bytes(value as u8, len as usize) };
+        Ok(())
+    }
+
+    /// `memory.copy` on this view (see `fill`); the ranges may overlap.
+    #[inline(always)]
+    fn copy(&self, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
+        let (dst, src, len) = (dst as u32 as u64, src as u32 as u64, len as u32 as u64);
+        if !in_bounds(dst, len, self.len) || !in_bounds(src, len, self.len) {
+            return Err(TrapCode::MemoryOutOfBounds);
+        }
+        // SAFETY: both ranges lie in the live buffer (see `load`);
+        // `ptr::copy` allows them to overlap.
+        unsafe {
+            std::ptr::copy(
+                self.ptr.add(src as usize),
+                self.ptr.add(dst as usize),
+                len as usize,
+            )
+        };
         Ok(())
     }
 }
@@ -1474,20 +1506,18 @@ mod control {
         next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
     }
 
-    fn memory_fill(ip, fp, m, _mem, _mem_len, acc) {
+    fn memory_fill(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, MemoryFill { args });
         let (d, v, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
-        trap_on_err!(m.memory_fill((m.instance, 0), d, v, n), ip, fp, m);
-        m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
+        trap_on_err!(MemoryView { ptr: mem, len: mem_len }.fill(d, v, n), ip, fp, m);
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
-    fn memory_copy(ip, fp, m, _mem, _mem_len, acc) {
+    fn memory_copy(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, MemoryCopy { args });
         let (d, s, n) = (get!(fp, args), get_at!(fp, args, 1), get_at!(fp, args, 2));
-        trap_on_err!(m.memory_copy(m.instance, (0, 0), d, s, n), ip, fp, m);
-        m.refresh_memory();
-        next!(unsafe { ip.add(1) }, fp, m, m.mem.ptr, m.mem.len, acc)
+        trap_on_err!(MemoryView { ptr: mem, len: mem_len }.copy(d, s, n), ip, fp, m);
+        advance!(ip, fp, m, mem, mem_len, acc)
     }
 
     fn memory_init(ip, fp, m, _mem, _mem_len, acc) {
