@@ -28,7 +28,7 @@ use smallvec::SmallVec;
 
 use super::bytecode::{Instr, Slot};
 use super::numeric::{Cell, Immediate, Outcome, for_each_numeric_op, semantics};
-use super::{CompiledFunc, IndirectSite, compiled};
+use super::{CompiledFunc, IndirectSite, ZERO_RUN, compiled};
 use crate::store::entities::{FuncEntity, GlobalEntity, NULL_REF, StoreInner, TableEntity};
 use crate::{Error, FrameInfo, Store, Trap, TrapCode, call_host, grow_memory, grow_table};
 
@@ -319,6 +319,11 @@ pub(super) struct Machine {
     stack: Vec<u64>,
     frames: Vec<Frame>,
     max_depth: usize,
+    /// `frames.len()` below which `call_internal` may push a frame without
+    /// growing `frames` or exceeding `max_depth`: the smaller of
+    /// `frames.capacity()` and `max_depth - 1` (the running frame is not on
+    /// `frames`). Updated wherever `frames` may grow.
+    frames_limit: usize,
     func: FuncCode,
     /// `func`'s ops: branch targets are indices into them.
     code: *const Op,
@@ -470,6 +475,7 @@ impl Machine {
             instance: self.instance,
             func_idx: self.func_idx,
         });
+        self.frames_limit = self.frames.capacity().min(self.max_depth.saturating_sub(1));
         self.func = entered.func;
         self.code = entered.func.ops();
         self.base = new_base;
@@ -510,37 +516,59 @@ impl Machine {
         args: Slot,
         resume: *const Op,
     ) -> Option<Next> {
-        // SAFETY: see `module_code`.
-        let module_code = unsafe { &*self.module_code };
-        let callee = module_code.get(defined as usize).and_then(OnceLock::get)?;
+        // SAFETY: see `module_code`; `defined` names a defined function of the
+        // running module (the translator emits `CallInternal` only for those,
+        // from a validated body), and the table has one cell per defined function.
+        let cell = unsafe {
+            let module_code = &*self.module_code;
+            debug_assert!((defined as usize) < module_code.len());
+            module_code.get_unchecked(defined as usize)
+        };
+        let callee = cell.get()?;
         let depth = self.frames.len();
-        if depth + 2 > self.max_depth {
+        // One compare for both the depth limit and the frame stack's capacity.
+        if depth >= self.frames_limit {
             return None;
         }
         let new_base = self.base + args.0 as usize;
-        let frame = self
-            .stack
-            .get_mut(new_base..new_base + callee.frame_size as usize)?;
-        let slot = self.frames.spare_capacity_mut().first_mut()?;
-        let fp = frame.as_mut_ptr();
-        let locals = frame.get_mut(callee.num_params as usize..callee.num_locals as usize)?;
-        slot.write(Frame {
-            func: self.func,
-            ip: resume,
-            base: self.base,
-            instance: self.instance,
-            func_idx: self.func_idx,
-        });
-        // SAFETY: the element at `depth`, the first spare one, was just written.
-        // (`push` would keep the growth path, a call, in the handler.)
-        unsafe { self.frames.set_len(depth + 1) };
-        let callee = FuncCode::new(callee);
-        self.func = callee;
-        self.code = callee.ops();
+        // No overflow: `base` is below `MAX_STACK_CELLS` and the others are u32.
+        if new_base + callee.frame_size as usize > self.stack.len() {
+            return None;
+        }
+        // SAFETY: `new_base + frame_size <= stack.len()` was just checked.
+        let fp = unsafe { self.stack.as_mut_ptr().add(new_base) };
+        // SAFETY: `depth < frames_limit <= frames.capacity()`: the first spare
+        // element, written before the length covers it (`push` would keep
+        // the growth path, a call, in the handler).
+        unsafe {
+            self.frames.as_mut_ptr().add(depth).write(Frame {
+                func: self.func,
+                ip: resume,
+                base: self.base,
+                instance: self.instance,
+                func_idx: self.func_idx,
+            });
+            self.frames.set_len(depth + 1);
+        }
+        let code = FuncCode::new(callee);
+        self.func = code;
+        self.code = code.ops();
         self.base = new_base;
         self.func_idx = func;
         // Last, when little else is live: fewer registers for the handler to save.
-        zero_cells(locals);
+        // SAFETY: `num_params <= num_locals <= frame_size` (see `translate`),
+        // and with `zero_run`, `num_params + ZERO_RUN <= frame_size`.
+        unsafe {
+            let params = fp.add(callee.num_params as usize);
+            if callee.zero_run {
+                params
+                    .cast::<[u64; ZERO_RUN as usize]>()
+                    .write_unaligned([0; ZERO_RUN as usize]);
+            } else {
+                let n = (callee.num_locals - callee.num_params) as usize;
+                zero_cells(std::slice::from_raw_parts_mut(params, n));
+            }
+        }
         Some(Next { ip: self.code, fp })
     }
 
@@ -796,6 +824,7 @@ impl<'s, T> Executor<'s, T> {
                 stack,
                 frames: Vec::new(),
                 max_depth,
+                frames_limit: 0,
                 // Replaced by `run` before any handler runs.
                 func: FuncCode(NonNull::dangling()),
                 code: std::ptr::null(),

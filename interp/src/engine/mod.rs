@@ -95,7 +95,15 @@ pub(crate) struct CompiledFunc {
     pub(crate) num_locals: u32,
     /// Cells the frame needs: locals, the deepest operand stack, and results.
     pub(crate) frame_size: u32,
+    /// Whether a call zeroes the declared locals with one fixed run of
+    /// [`ZERO_RUN`] cells from the first of them: there are 1 to `ZERO_RUN`
+    /// and the frame has room for the run (the cells past the locals are
+    /// temporaries, written before they are read).
+    pub(crate) zero_run: bool,
 }
+
+/// The cells of `CompiledFunc::zero_run`.
+pub(crate) const ZERO_RUN: u32 = 8;
 
 /// The static part of a `call_indirect`: which table, which signature.
 pub(crate) struct IndirectSite {
@@ -188,7 +196,12 @@ pub(crate) fn call<T>(
 /// native stack (more in unoptimized builds), well within a 2 MiB thread stack.
 const MAX_NESTED_ENTRIES: u32 = 100;
 
-fn run_executor<T>(store: &mut Store<T>, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Error> {
+fn run_executor<T>(
+    store: &mut Store<T>,
+    func: u32,
+    args: &[u64],
+    results: &mut [u64],
+) -> Result<(), Error> {
     let mut executor = exec::Executor::new(store, args);
     executor.run(func)?;
     executor.results(results);
