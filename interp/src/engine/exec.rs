@@ -74,16 +74,12 @@ struct Frame {
     ip: *const Op,
     base: usize,
     instance: u32,
-    /// The caller's index in its module's function index space, for backtraces.
-    func_idx: u32,
 }
 
-/// What `Machine::enter_wasm` prepared: the callee's code, its instance and
-/// its index in its module.
+/// What `Machine::enter_wasm` prepared: the callee's code and its instance.
 struct Entered {
     func: FuncCode,
     instance: u32,
-    func_idx: u32,
 }
 
 /// Zeroes a callee's declared locals. Most functions declare a few, for which
@@ -339,9 +335,6 @@ pub(super) struct Machine {
     globals: *mut [GlobalEntity],
     base: usize,
     instance: u32,
-    /// The running function's index in its module (not the store): calls
-    /// within a module need no look-up in the store to maintain it.
-    func_idx: u32,
     mem: MemoryView,
     /// The accumulator between two handlers in loop mode (threaded handlers
     /// pass it in a register).
@@ -390,8 +383,16 @@ impl Machine {
 
     /// A trap with the backtrace of the running frames, innermost first.
     fn trap(&self, code: TrapCode) -> Error {
-        let callers = self.frames.iter().rev().map(|f| (f.instance, f.func_idx));
-        let backtrace = std::iter::once((self.instance, self.func_idx))
+        let callers = self
+            .frames
+            .iter()
+            .rev()
+            .map(|f| (f.instance, f.func.get().func_idx));
+        // `code` is null (and `func` dangling) until `Executor::run` enters
+        // the first function.
+        let running = (!self.code.is_null()).then(|| (self.instance, self.func.get().func_idx));
+        let backtrace = running
+            .into_iter()
             .chain(callers)
             .filter_map(|f| self.frame_info(f))
             .collect();
@@ -420,7 +421,7 @@ impl Machine {
                 "function {callee} is not a wasm function"
             )));
         };
-        let (instance, func_idx) = (w.instance, w.func_idx);
+        let instance = w.instance;
         let func = FuncCode::new(compiled(&w.module.inner, w.func_idx)?);
         let func_ref = func.get();
         let needed = base + func_ref.frame_size as usize;
@@ -435,11 +436,7 @@ impl Machine {
             base + func_ref.num_locals as usize,
         );
         zero_cells(&mut self.stack[params.min(locals)..locals]);
-        Ok(Entered {
-            func,
-            instance,
-            func_idx,
-        })
+        Ok(Entered { func, instance })
     }
 
     /// Calls store function `callee` with its arguments at slot `args` of the
@@ -473,13 +470,11 @@ impl Machine {
             ip: resume,
             base: self.base,
             instance: self.instance,
-            func_idx: self.func_idx,
         });
         self.frames_limit = self.frames.capacity().min(self.max_depth.saturating_sub(1));
         self.func = entered.func;
         self.code = entered.func.ops();
         self.base = new_base;
-        self.func_idx = entered.func_idx;
         if entered.instance != self.instance {
             self.instance = entered.instance;
             self.refresh_memory();
@@ -502,20 +497,14 @@ impl Machine {
         self.globals = &mut *inner.globals;
     }
 
-    /// `call` of function `func` of the running instance, defined there as
+    /// `call` of the function of the running instance defined there as
     /// `defined`: the common case without look-ups in the store or calls of
     /// other functions (not even a panic path), so that its handler needs no
     /// stack frame. `None` when the callee needs translation, the value stack
     /// or the frame stack growing, or the depth limit checking (see
     /// `call_internal_slow`).
     #[inline(always)]
-    fn call_internal(
-        &mut self,
-        func: u32,
-        defined: u32,
-        args: Slot,
-        resume: *const Op,
-    ) -> Option<Next> {
+    fn call_internal(&mut self, defined: u32, args: Slot, resume: *const Op) -> Option<Next> {
         // SAFETY: see `module_code`; `defined` names a defined function of the
         // running module (the translator emits `CallInternal` only for those,
         // from a validated body), and the table has one cell per defined function.
@@ -546,7 +535,6 @@ impl Machine {
                 ip: resume,
                 base: self.base,
                 instance: self.instance,
-                func_idx: self.func_idx,
             });
             self.frames.set_len(depth + 1);
         }
@@ -554,7 +542,6 @@ impl Machine {
         self.func = code;
         self.code = code.ops();
         self.base = new_base;
-        self.func_idx = func;
         // Last, when little else is live: fewer registers for the handler to save.
         // SAFETY: `num_params <= num_locals <= frame_size` (see `translate`),
         // and with `zero_run`, `num_params + ZERO_RUN <= frame_size`.
@@ -584,7 +571,6 @@ impl Machine {
         self.func = caller.func;
         self.code = caller.func.ops();
         self.base = caller.base;
-        self.func_idx = caller.func_idx;
         Some(Next {
             ip: caller.ip,
             fp: self.frame_ptr(),
@@ -600,7 +586,6 @@ impl Machine {
         self.func = caller.func;
         self.code = caller.func.ops();
         self.base = caller.base;
-        self.func_idx = caller.func_idx;
         // Within an instance, `mem` is kept up to date wherever memory may
         // move, so only a return to another instance needs a new view.
         if caller.instance != self.instance {
@@ -833,7 +818,6 @@ impl<'s, T> Executor<'s, T> {
                 globals: &mut [],
                 base: 0,
                 instance: 0,
-                func_idx: 0,
                 mem: MemoryView {
                     ptr: NonNull::dangling().as_ptr(),
                     len: 0,
@@ -857,7 +841,6 @@ impl<'s, T> Executor<'s, T> {
         self.m.func = entered.func;
         self.m.code = entered.func.ops();
         self.m.instance = entered.instance;
-        self.m.func_idx = entered.func_idx;
         self.m.refresh_memory();
         self.m.refresh_instance();
         let mut ip = self.m.code;
@@ -1349,12 +1332,12 @@ mod control {
         operands!(
             ip,
             CallInternal {
-                func,
                 defined,
-                base
+                base;
+                ..
             }
         );
-        match m.call_internal(func, defined, base, unsafe { ip.add(1) }) {
+        match m.call_internal(defined, base, unsafe { ip.add(1) }) {
             Some(next) => resume!(next, m),
             None => unsafe { call_internal_slow(ip, fp, m, mem, mem_len, acc) },
         }

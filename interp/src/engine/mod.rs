@@ -38,9 +38,10 @@
 //! - **Cheap calls within a module**: `CallInternal` finds the callee in the
 //!   module's code table and zeroes its locals with inline stores; frames
 //!   save no memory view (it only changes where memory may move, or across
-//!   instances) and name their function by its module index, so a call makes
-//!   no look-up in the store; `global.get`/`global.set` reach the store's
-//!   globals through pointers cached for the running instance.
+//!   instances) and name their function by its code (which knows its
+//!   module index), so a call makes no look-up in the store;
+//!   `global.get`/`global.set` reach the store's globals through pointers
+//!   cached for the running instance.
 //! - **Lazy translation**: a body is translated (and validated, by driving the
 //!   validator op by op) on its first call and shared by all instances.
 //! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`,
@@ -90,6 +91,9 @@ pub(crate) struct CompiledFunc {
     /// Targets of every `br_table`, each table's default last.
     pub(crate) br_tables: Box<[u32]>,
     pub(crate) indirect_sites: Box<[IndirectSite]>,
+    /// The function's index in its module (the same in every instance), for
+    /// backtraces: frames need not record it.
+    pub(crate) func_idx: u32,
     pub(crate) num_params: u32,
     /// Parameters and declared locals.
     pub(crate) num_locals: u32,

@@ -200,6 +200,7 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
         ops: t.code.into_iter().map(Op::new).collect(),
         br_tables: t.br_tables.into(),
         indirect_sites: t.indirect_sites.into(),
+        func_idx,
         num_params,
         num_locals,
         frame_size,
