@@ -28,7 +28,7 @@ use smallvec::SmallVec;
 
 use super::bytecode::{Instr, Slot};
 use super::numeric::{Cell, Immediate, Outcome, for_each_numeric_op, semantics};
-use super::{CompiledFunc, IndirectSite, compiled};
+use super::{CompiledFunc, IndirectSite, ZERO_RUN, compiled};
 use crate::store::entities::{FuncEntity, GlobalEntity, NULL_REF, StoreInner, TableEntity};
 use crate::{Error, FrameInfo, Store, Trap, TrapCode, call_host, grow_memory, grow_table};
 
@@ -74,16 +74,12 @@ struct Frame {
     ip: *const Op,
     base: usize,
     instance: u32,
-    /// The caller's index in its module's function index space, for backtraces.
-    func_idx: u32,
 }
 
-/// What `Machine::enter_wasm` prepared: the callee's code, its instance and
-/// its index in its module.
+/// What `Machine::enter_wasm` prepared: the callee's code and its instance.
 struct Entered {
     func: FuncCode,
     instance: u32,
-    func_idx: u32,
 }
 
 /// Zeroes a callee's declared locals. Most functions declare a few, for which
@@ -353,6 +349,11 @@ pub(super) struct Machine {
     stack: Vec<u64>,
     frames: Vec<Frame>,
     max_depth: usize,
+    /// `frames.len()` below which `call_internal` may push a frame without
+    /// growing `frames` or exceeding `max_depth`: the smaller of
+    /// `frames.capacity()` and `max_depth - 1` (the running frame is not on
+    /// `frames`). Updated wherever `frames` may grow.
+    frames_limit: usize,
     func: FuncCode,
     /// `func`'s ops: branch targets are indices into them.
     code: *const Op,
@@ -368,9 +369,6 @@ pub(super) struct Machine {
     globals: *mut [GlobalEntity],
     base: usize,
     instance: u32,
-    /// The running function's index in its module (not the store): calls
-    /// within a module need no look-up in the store to maintain it.
-    func_idx: u32,
     mem: MemoryView,
     /// The accumulator between two handlers in loop mode (threaded handlers
     /// pass it in a register).
@@ -419,8 +417,16 @@ impl Machine {
 
     /// A trap with the backtrace of the running frames, innermost first.
     fn trap(&self, code: TrapCode) -> Error {
-        let callers = self.frames.iter().rev().map(|f| (f.instance, f.func_idx));
-        let backtrace = std::iter::once((self.instance, self.func_idx))
+        let callers = self
+            .frames
+            .iter()
+            .rev()
+            .map(|f| (f.instance, f.func.get().func_idx));
+        // `code` is null (and `func` dangling) until `Executor::run` enters
+        // the first function.
+        let running = (!self.code.is_null()).then(|| (self.instance, self.func.get().func_idx));
+        let backtrace = running
+            .into_iter()
             .chain(callers)
             .filter_map(|f| self.frame_info(f))
             .collect();
@@ -449,7 +455,7 @@ impl Machine {
                 "function {callee} is not a wasm function"
             )));
         };
-        let (instance, func_idx) = (w.instance, w.func_idx);
+        let instance = w.instance;
         let func = FuncCode::new(compiled(&w.module.inner, w.func_idx)?);
         let func_ref = func.get();
         let needed = base + func_ref.frame_size as usize;
@@ -464,11 +470,7 @@ impl Machine {
             base + func_ref.num_locals as usize,
         );
         zero_cells(&mut self.stack[params.min(locals)..locals]);
-        Ok(Entered {
-            func,
-            instance,
-            func_idx,
-        })
+        Ok(Entered { func, instance })
     }
 
     /// Calls store function `callee` with its arguments at slot `args` of the
@@ -502,12 +504,11 @@ impl Machine {
             ip: resume,
             base: self.base,
             instance: self.instance,
-            func_idx: self.func_idx,
         });
+        self.frames_limit = self.frames.capacity().min(self.max_depth.saturating_sub(1));
         self.func = entered.func;
         self.code = entered.func.ops();
         self.base = new_base;
-        self.func_idx = entered.func_idx;
         if entered.instance != self.instance {
             self.instance = entered.instance;
             self.refresh_memory();
@@ -530,51 +531,65 @@ impl Machine {
         self.globals = &mut *inner.globals;
     }
 
-    /// `call` of function `func` of the running instance, defined there as
+    /// `call` of the function of the running instance defined there as
     /// `defined`: the common case without look-ups in the store or calls of
     /// other functions (not even a panic path), so that its handler needs no
     /// stack frame. `None` when the callee needs translation, the value stack
     /// or the frame stack growing, or the depth limit checking (see
     /// `call_internal_slow`).
     #[inline(always)]
-    fn call_internal(
-        &mut self,
-        func: u32,
-        defined: u32,
-        args: Slot,
-        resume: *const Op,
-    ) -> Option<Next> {
-        // SAFETY: see `module_code`.
-        let module_code = unsafe { &*self.module_code };
-        let callee = module_code.get(defined as usize).and_then(OnceLock::get)?;
+    fn call_internal(&mut self, defined: u32, args: Slot, resume: *const Op) -> Option<Next> {
+        // SAFETY: see `module_code`; `defined` names a defined function of the
+        // running module (the translator emits `CallInternal` only for those,
+        // from a validated body), and the table has one cell per defined function.
+        let cell = unsafe {
+            let module_code = &*self.module_code;
+            debug_assert!((defined as usize) < module_code.len());
+            module_code.get_unchecked(defined as usize)
+        };
+        let callee = cell.get()?;
         let depth = self.frames.len();
-        if depth + 2 > self.max_depth {
+        // One compare for both the depth limit and the frame stack's capacity.
+        if depth >= self.frames_limit {
             return None;
         }
         let new_base = self.base + args.0 as usize;
-        let frame = self
-            .stack
-            .get_mut(new_base..new_base + callee.frame_size as usize)?;
-        let slot = self.frames.spare_capacity_mut().first_mut()?;
-        let fp = frame.as_mut_ptr();
-        let locals = frame.get_mut(callee.num_params as usize..callee.num_locals as usize)?;
-        slot.write(Frame {
-            func: self.func,
-            ip: resume,
-            base: self.base,
-            instance: self.instance,
-            func_idx: self.func_idx,
-        });
-        // SAFETY: the element at `depth`, the first spare one, was just written.
-        // (`push` would keep the growth path, a call, in the handler.)
-        unsafe { self.frames.set_len(depth + 1) };
-        let callee = FuncCode::new(callee);
-        self.func = callee;
-        self.code = callee.ops();
+        // No overflow: `base` is below `MAX_STACK_CELLS` and the others are u32.
+        if new_base + callee.frame_size as usize > self.stack.len() {
+            return None;
+        }
+        // SAFETY: `new_base + frame_size <= stack.len()` was just checked.
+        let fp = unsafe { self.stack.as_mut_ptr().add(new_base) };
+        // SAFETY: `depth < frames_limit <= frames.capacity()`: the first spare
+        // element, written before the length covers it (`push` would keep
+        // the growth path, a call, in the handler).
+        unsafe {
+            self.frames.as_mut_ptr().add(depth).write(Frame {
+                func: self.func,
+                ip: resume,
+                base: self.base,
+                instance: self.instance,
+            });
+            self.frames.set_len(depth + 1);
+        }
+        let code = FuncCode::new(callee);
+        self.func = code;
+        self.code = code.ops();
         self.base = new_base;
-        self.func_idx = func;
         // Last, when little else is live: fewer registers for the handler to save.
-        zero_cells(locals);
+        // SAFETY: `num_params <= num_locals <= frame_size` (see `translate`),
+        // and with `zero_run`, `num_params + ZERO_RUN <= frame_size`.
+        unsafe {
+            let params = fp.add(callee.num_params as usize);
+            if callee.zero_run {
+                params
+                    .cast::<[u64; ZERO_RUN as usize]>()
+                    .write_unaligned([0; ZERO_RUN as usize]);
+            } else {
+                let n = (callee.num_locals - callee.num_params) as usize;
+                zero_cells(std::slice::from_raw_parts_mut(params, n));
+            }
+        }
         Some(Next { ip: self.code, fp })
     }
 
@@ -590,7 +605,6 @@ impl Machine {
         self.func = caller.func;
         self.code = caller.func.ops();
         self.base = caller.base;
-        self.func_idx = caller.func_idx;
         Some(Next {
             ip: caller.ip,
             fp: self.frame_ptr(),
@@ -606,7 +620,6 @@ impl Machine {
         self.func = caller.func;
         self.code = caller.func.ops();
         self.base = caller.base;
-        self.func_idx = caller.func_idx;
         // Within an instance, `mem` is kept up to date wherever memory may
         // move, so only a return to another instance needs a new view.
         if caller.instance != self.instance {
@@ -861,6 +874,7 @@ impl<'s, T> Executor<'s, T> {
                 stack,
                 frames: Vec::new(),
                 max_depth,
+                frames_limit: 0,
                 // Replaced by `run` before any handler runs.
                 func: FuncCode(NonNull::dangling()),
                 code: std::ptr::null(),
@@ -869,7 +883,6 @@ impl<'s, T> Executor<'s, T> {
                 globals: &mut [],
                 base: 0,
                 instance: 0,
-                func_idx: 0,
                 mem: MemoryView {
                     ptr: NonNull::dangling().as_ptr(),
                     len: 0,
@@ -893,7 +906,6 @@ impl<'s, T> Executor<'s, T> {
         self.m.func = entered.func;
         self.m.code = entered.func.ops();
         self.m.instance = entered.instance;
-        self.m.func_idx = entered.func_idx;
         self.m.refresh_memory();
         self.m.refresh_instance();
         let mut ip = self.m.code;
@@ -1448,12 +1460,12 @@ mod control {
         operands!(
             ip,
             CallInternal {
-                func,
                 defined,
-                base
+                base;
+                ..
             }
         );
-        match m.call_internal(func, defined, base, unsafe { ip.add(1) }) {
+        match m.call_internal(defined, base, unsafe { ip.add(1) }) {
             Some(next) => resume!(next, m),
             None => unsafe { call_internal_slow(ip, fp, m, mem, mem_len, acc) },
         }

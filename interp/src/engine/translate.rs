@@ -18,7 +18,7 @@ use myrt_validator::ValidationError;
 use super::bytecode::{Instr, Slot, Target};
 use super::exec::Op;
 use super::numeric::{Immediate, for_each_numeric_op};
-use super::{CompiledFunc, IndirectSite};
+use super::{CompiledFunc, IndirectSite, ZERO_RUN};
 use crate::Error;
 use crate::module::ModuleInner;
 
@@ -200,9 +200,12 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
         ops: t.code.into_iter().map(Op::new).collect(),
         br_tables: t.br_tables.into(),
         indirect_sites: t.indirect_sites.into(),
+        func_idx,
         num_params,
         num_locals,
         frame_size,
+        zero_run: (1..=ZERO_RUN).contains(&(num_locals - num_params))
+            && num_params + ZERO_RUN <= frame_size,
     })
 }
 
