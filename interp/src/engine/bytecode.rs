@@ -92,6 +92,7 @@ macro_rules! define_instr {
         load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
         store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+        branch_test { $( $btname:ident / $btimm:ident = $top:ident / $topimm:ident, zero $btzero:ident / $btzeroimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
         define_instr_enum! {
@@ -185,6 +186,12 @@ macro_rules! define_instr {
                 $brimm { lhs: Slot, imm: i32, target: Target }
             )*
             $(
+                $btname { lhs: Slot, rhs: Slot, target: Target }
+                $btimm { lhs: Slot, imm: i32, target: Target }
+                $btzero { lhs: Slot, rhs: Slot, target: Target }
+                $btzeroimm { lhs: Slot, imm: i32, target: Target }
+            )*
+            $(
                 /// `acc = lhs op rhs`
                 $toacc { lhs: Slot, rhs: Slot }
                 /// `acc = lhs op imm`
@@ -250,6 +257,12 @@ macro_rules! define_instr {
                         Instr::$brname { target, .. } => Some(target),
                         Instr::$brimm { target, .. } => Some(target),
                     )*
+                    $(
+                        Instr::$btname { target, .. }
+                        | Instr::$btimm { target, .. }
+                        | Instr::$btzero { target, .. }
+                        | Instr::$btzeroimm { target, .. } => Some(target),
+                    )*
                     _ => None,
                 }
             }
@@ -306,12 +319,18 @@ macro_rules! define_instr {
                         Instr::$brname { lhs, rhs, target } => Instr::$negbr { lhs, rhs, target },
                         Instr::$brimm { lhs, imm, target } => Instr::$negbrimm { lhs, imm, target },
                     )*
+                    $(
+                        Instr::$btname { lhs, rhs, target } => Instr::$btzero { lhs, rhs, target },
+                        Instr::$btimm { lhs, imm, target } => Instr::$btzeroimm { lhs, imm, target },
+                        Instr::$btzero { lhs, rhs, target } => Instr::$btname { lhs, rhs, target },
+                        Instr::$btzeroimm { lhs, imm, target } => Instr::$btimm { lhs, imm, target },
+                    )*
                     _ => return None,
                 })
             }
 
-            /// Fuses an integer comparison `cond = lhs <op> rhs` with a conditional
-            /// branch taken when the comparison is true (`negate == false`) or false.
+            /// Fuses an integer comparison (or a `branch_test` operator) `cond = lhs <op> rhs`
+            /// with a conditional branch taken when `cond` is true (`negate == false`) or false.
             pub(crate) fn fuse_branch(&self, negate: bool, target: Target) -> Option<Instr> {
                 Some(match *self {
                     $(
@@ -319,6 +338,12 @@ macro_rules! define_instr {
                         Instr::$cmp { lhs, rhs, .. } => Instr::$brname { lhs, rhs, target },
                         Instr::$cmpimm { lhs, imm, .. } if negate => Instr::$negbrimm { lhs, imm, target },
                         Instr::$cmpimm { lhs, imm, .. } => Instr::$brimm { lhs, imm, target },
+                    )*
+                    $(
+                        Instr::$top { lhs, rhs, .. } if negate => Instr::$btzero { lhs, rhs, target },
+                        Instr::$top { lhs, rhs, .. } => Instr::$btname { lhs, rhs, target },
+                        Instr::$topimm { lhs, imm, .. } if negate => Instr::$btzeroimm { lhs, imm, target },
+                        Instr::$topimm { lhs, imm, .. } => Instr::$btimm { lhs, imm, target },
                     )*
                     _ => return None,
                 })

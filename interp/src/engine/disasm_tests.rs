@@ -142,21 +142,51 @@ const BRANCH_ON_BITS: &str = r#"(module
             (then (return (i32.const 20))))
         (i32.const 30)))"#;
 
-/// `br_if` and `if` test a condition computed just before in the accumulator.
+/// Bit tests fuse with the branch that consumes them (`x & mask; br_if`, and
+/// through `eqz`, negated, for `if`).
 #[test]
-fn branches_on_the_accumulator() {
+fn bit_tests_fuse_with_branches() {
     let expected = "\
 params=1 locals=1 frame=3
-   0: I32AndImmToAcc lhs=s0 imm=1
+   0: BrIfI32AndImm lhs=s0 imm=1 target=@3
+   1: Const32 dst=s0 value=10
+   2: Return
+   3: BrIfI32AndImm lhs=s0 imm=2 target=@6
+   4: Const32 dst=s0 value=20
+   5: Return
+   6: Const32 dst=s0 value=30
+   7: Return
+";
+    assert_eq!(disassemble(BRANCH_ON_BITS, 0), expected);
+}
+
+/// `br_if` and `if` test a condition computed just before (and not fused
+/// with them) in the accumulator.
+#[test]
+fn branches_on_the_accumulator() {
+    let got = disassemble(
+        r#"(module
+            (func (param $x i32) (result i32)
+                (block $b
+                    (br_if $b (i32.shr_u (local.get $x) (i32.const 4)))
+                    (return (i32.const 10)))
+                (if (i32.eqz (i32.add (local.get $x) (local.get $x)))
+                    (then (return (i32.const 20))))
+                (i32.const 30)))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=3
+   0: I32ShrUImmToAcc lhs=s0 imm=4
    1: BrIfNezAcc target=@4
    2: Const32 dst=s0 value=10
    3: Return
-   4: I32AndImmToAcc lhs=s0 imm=2
+   4: I32AddToAcc lhs=s0 rhs=s0
    5: BrIfNezAcc target=@8
    6: Const32 dst=s0 value=20
    7: Return
    8: Const32 dst=s0 value=30
    9: Return
 ";
-    assert_eq!(disassemble(BRANCH_ON_BITS, 0), expected);
+    assert_eq!(got, expected);
 }

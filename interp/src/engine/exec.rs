@@ -1053,6 +1053,7 @@ macro_rules! define_handlers {
         load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
         store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
+        branch_test { $( $btname:ident / $btimm:ident = $top:ident / $topimm:ident, zero $btzero:ident / $btzeroimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
     ) => {
         /// The handler of every instruction, named after its variant.
@@ -1204,6 +1205,36 @@ macro_rules! define_handlers {
                 }
             )*
             $(
+                fn $btname(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $btname { lhs, rhs, target });
+                    if semantics::$top(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) != 0 {
+                        jump!(target, fp, m, mem, mem_len, acc);
+                    }
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $btimm(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $btimm { lhs, imm, target });
+                    if semantics::$top(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) != 0 {
+                        jump!(target, fp, m, mem, mem_len, acc);
+                    }
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $btzero(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $btzero { lhs, rhs, target });
+                    if semantics::$top(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs))) == 0 {
+                        jump!(target, fp, m, mem, mem_len, acc);
+                    }
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $btzeroimm(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $btzeroimm { lhs, imm, target });
+                    if semantics::$top(Cell::from_cell(get!(fp, lhs)), Immediate::from_imm(imm)) == 0 {
+                        jump!(target, fp, m, mem, mem_len, acc);
+                    }
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+            )*
+            $(
                 fn $toacc(ip, fp, m, mem, mem_len, _acc) {
                     operands!(ip, $toacc { lhs, rhs });
                     let acc = semantics::$aname(Cell::from_cell(get!(fp, lhs)), Cell::from_cell(get!(fp, rhs)));
@@ -1310,6 +1341,12 @@ macro_rules! define_handlers {
                 $(
                     Instr::$brname { .. } => handlers::$brname,
                     Instr::$brimm { .. } => handlers::$brimm,
+                )*
+                $(
+                    Instr::$btname { .. } => handlers::$btname,
+                    Instr::$btimm { .. } => handlers::$btimm,
+                    Instr::$btzero { .. } => handlers::$btzero,
+                    Instr::$btzeroimm { .. } => handlers::$btzeroimm,
                 )*
                 $(
                     Instr::$toacc { .. } => handlers::$toacc,

@@ -224,6 +224,13 @@ macro_rules! for_each_numeric_op {
                 BrIfI64GeS / BrIfI64GeSImm = I64GeS / I64GeSImm, not BrIfI64LtS / BrIfI64LtSImm;
                 BrIfI64GeU / BrIfI64GeUImm = I64GeU / I64GeUImm, not BrIfI64LtU / BrIfI64LtUImm;
             }
+            // `Name / NameImm = Op / OpImm, zero ZeroName / ZeroNameImm`: a conditional branch
+            // fused with the binary row `Op` (not a comparison) that computes its condition,
+            // taken when the result is not zero or, for `ZeroName`, when it is: the flag and
+            // bit-field tests (`x & mask; br_if`) of compiled code.
+            branch_test {
+                BrIfI32And / BrIfI32AndImm = I32And / I32AndImm, zero BrIfI32AndEqz / BrIfI32AndEqzImm;
+            }
             // `Name / NameImm => ToAcc, ImmToAcc, AccRhs, AccLhs, AccImm, AccRhsToAcc, AccLhsToAcc,
             // AccImmToAcc`: variants of binary row `Name` (not trapping) whose result goes to
             // the accumulator (`...ToAcc`) and whose left or right operand comes from it

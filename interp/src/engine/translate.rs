@@ -736,12 +736,19 @@ impl Translator<'_> {
         }
         let fused = match last {
             Instr::I32Eqz { src, .. } => {
+                self.code.pop();
+                // `eqz` of a value computed just before: fuse that instead, negated.
+                if src == self.canonical(cond_pos)
+                    && let Some(fused) = self.take_fusable_compare(cond_pos, !negate)
+                {
+                    return Some(fused);
+                }
                 let target = Target(u32::MAX);
-                if negate {
+                return Some(if negate {
                     Instr::BrIfNez { cond: src, target }
                 } else {
                     Instr::BrIfEqz { cond: src, target }
-                }
+                });
             }
             _ => last.fuse_branch(negate, Target(u32::MAX))?,
         };
