@@ -29,7 +29,7 @@ myrt run component.wasm --invoke 'greet(\"world\", [1, 2], some(ok(3)))'\n  \
 myrt run component.wasm --invoke 'my:app/tools.greet@1.0.0(\"world\")'\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt run --invoke add module.wasm 2 -3\n  \
-myrt run program.wasm                       (a core module: calls `_start`)\n\n\
+myrt run --dir . program.wasm a b          (a WASI preview 1 core module: calls `_start`)\n\n\
 Components get the imports of the `wasi:cli/command@0.2.x` world (io, clocks,\n\
 random, cli, filesystem, sockets) and wasi:http's `types` and\n\
 `outgoing-handler`, at any version 0.2.0 to 0.2.x. The network is denied:\n\
@@ -37,6 +37,9 @@ creating a socket or resolving a name fails with `access-denied`, sending an\n\
 HTTP request with `HTTP-request-denied`; components that import them without\n\
 needing the network run. An import myrt cannot provide fails before the run,\n\
 naming the import, its world and what to do.\n\n\
+Core modules importing `wasi_snapshot_preview1` (wasm32-wasip1, wasi-sdk, Go,\n\
+TinyGo, Zig) get WASI preview 1 with the same grants and flags; `proc_exit(n)`\n\
+exits with n. Other core modules get no imports.\n\n\
 Nothing from the host is granted unless asked for: no directories, no\n\
 environment variables; stdin, stdout and stderr are inherited. Arguments after\n\
 the file go to the guest, with argv[0] the file's name, even those that look\n\
@@ -52,7 +55,7 @@ instance named as wasmtime names it, `ns:pkg/iface.func@version`\n\
 `ns:pkg/iface@version#func`; a bare `func` that only one exported instance\n\
 has is found there. An unknown or ambiguous name lists the choices. A core\n\
 module's function takes its arguments after the file; each result is printed\n\
-on its own line.")]
+on its own line (for a preview 1 module, its WASI argv is then just argv[0]).")]
 pub struct RunArgs {
     /// The exported function to call instead of `wasi:cli/run` (components)
     /// or `_start` (core modules); for a component, the call with its

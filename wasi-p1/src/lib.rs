@@ -188,3 +188,6 @@ pub fn add_to_linker(linker: &mut Linker<WasiP1Ctx>) -> Result<(), Error> {
     })?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
