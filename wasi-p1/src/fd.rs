@@ -268,7 +268,9 @@ impl Guest<'_, '_> {
                 file.position += data.len() as u64;
                 data
             }
-            FdEntry::Output { .. } | FdEntry::Dir(_) => return Err(Errno::Badf.into()),
+            // What `read(2)` says of a directory (Rust std's `fs::read` shows it).
+            FdEntry::Dir(_) => return Err(Errno::Isdir.into()),
+            FdEntry::Output { .. } => return Err(Errno::Badf.into()),
         };
         self.scatter(&iovecs, &data)?;
         self.write_u32(nread, data.len() as u32)
@@ -291,7 +293,8 @@ impl Guest<'_, '_> {
                 file.position = position + written;
                 written
             }
-            FdEntry::Stdin { .. } | FdEntry::Dir(_) => return Err(Errno::Badf.into()),
+            FdEntry::Dir(_) => return Err(Errno::Isdir.into()),
+            FdEntry::Stdin { .. } => return Err(Errno::Badf.into()),
         };
         self.write_u32(nwritten, written as u32)
     }
