@@ -66,21 +66,21 @@ fn a_missing_start_lists_the_exports() {
 }
 
 #[test]
-fn a_preview1_module_is_refused_with_what_to_do() {
-    for args in [
-        &["run", "tests/fixtures/preview1.wat"][..],
-        &["run", "--dir", ".", "tests/fixtures/preview1.wat"],
-    ] {
-        let output = myrt(args);
-        assert_eq!(output.status.code(), Some(1));
-        let message = stderr(&output);
-        assert!(
-            message.contains("WASI preview 1")
-                && message.contains("`wasi_snapshot_preview1`")
-                && message.contains("wasm32-wasip2"),
-            "stderr: {message}"
-        );
-    }
+fn a_preview1_module_runs_with_its_arguments_and_exit_status() {
+    let output = myrt(&["run", "tests/fixtures/preview1.wat", "hello"]);
+    assert_eq!(output.status.code(), Some(7), "stderr: {}", stderr(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "hello\n");
+}
+
+#[test]
+fn a_wasi_unstable_module_is_refused_with_what_to_do() {
+    let output = myrt(&["run", "tests/fixtures/wasi_unstable.wat"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("`wasi_unstable`") && message.contains("wasm32-wasip1"),
+        "stderr: {message}"
+    );
 }
 
 #[test]

@@ -12,8 +12,9 @@ use myrt_interp::{
 use super::run_component;
 use super::values::{format_result, parse_arg};
 use super::wasi_options::{
-    DirGrant, EnvGrant, WasiOption, parse_dir, parse_env, parse_wasi_option,
+    DirGrant, EnvGrant, Grants, WasiOption, build_ctx, parse_dir, parse_env, parse_wasi_option,
 };
+use myrt_wasi_p1::WasiP1Ctx;
 
 /// Exit status of a trapping program: a trap aborts like a native crash
 /// (128 + SIGABRT), as wasmtime does on Unix.
@@ -28,7 +29,7 @@ myrt run component.wasm --invoke 'greet(\"world\", [1, 2], some(ok(3)))'\n  \
 myrt run component.wasm --invoke 'my:app/tools.greet@1.0.0(\"world\")'\n  \
 myrt run examples/fib.wat --invoke fib 20\n  \
 myrt run --invoke add module.wasm 2 -3\n  \
-myrt run program.wasm                       (a core module: calls `_start`)\n\n\
+myrt run --dir . program.wasm a b          (a WASI preview 1 core module: calls `_start`)\n\n\
 Components get the imports of the `wasi:cli/command@0.2.x` world (io, clocks,\n\
 random, cli, filesystem, sockets) and wasi:http's `types` and\n\
 `outgoing-handler`, at any version 0.2.0 to 0.2.x. The network is denied:\n\
@@ -36,6 +37,9 @@ creating a socket or resolving a name fails with `access-denied`, sending an\n\
 HTTP request with `HTTP-request-denied`; components that import them without\n\
 needing the network run. An import myrt cannot provide fails before the run,\n\
 naming the import, its world and what to do.\n\n\
+Core modules importing `wasi_snapshot_preview1` (wasm32-wasip1, wasi-sdk, Go,\n\
+TinyGo, Zig) get WASI preview 1 with the same grants and flags; `proc_exit(n)`\n\
+exits with n. Other core modules get no imports.\n\n\
 Nothing from the host is granted unless asked for: no directories, no\n\
 environment variables; stdin, stdout and stderr are inherited. Arguments after\n\
 the file go to the guest, with argv[0] the file's name, even those that look\n\
@@ -51,7 +55,7 @@ instance named as wasmtime names it, `ns:pkg/iface.func@version`\n\
 `ns:pkg/iface@version#func`; a bare `func` that only one exported instance\n\
 has is found there. An unknown or ambiguous name lists the choices. A core\n\
 module's function takes its arguments after the file; each result is printed\n\
-on its own line.")]
+on its own line (for a preview 1 module, its WASI argv is then just argv[0]).")]
 pub struct RunArgs {
     /// The exported function to call instead of `wasi:cli/run` (components)
     /// or `_start` (core modules); for a component, the call with its
@@ -154,46 +158,63 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
     let engine = Engine::default();
     let module = Module::new(&engine, &bytes)
         .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
-    reject_preview1(&module, &args.file)?;
-    if !args.dir.is_empty() || !args.env.is_empty() || args.argv0.is_some() || !args.wasi.is_empty()
+    let wasi = imports_preview1(&module, &args.file)?;
+    if !wasi
+        && (!args.dir.is_empty()
+            || !args.env.is_empty()
+            || args.argv0.is_some()
+            || !args.wasi.is_empty())
     {
         bail!(
-            "--dir, --env, --argv0 and -S apply to components (WASI 0.2); `{}` is a core module",
+            "--dir, --env, --argv0 and -S apply to WASI programs (components, and core modules \
+             importing `wasi_snapshot_preview1`); `{}` is a core module without WASI imports",
             args.file.display()
         );
     }
-    let results = run_module(args, &engine, &module)?;
-    Ok(Finished::printing(results.iter().map(format_result)))
+    run_module(args, &engine, &module, wasi)
 }
 
-/// Import modules of WASI preview 1 (`wasm32-wasip1`) and of its predecessor.
-const PREVIEW1_MODULES: [&str; 2] = ["wasi_snapshot_preview1", "wasi_unstable"];
-
-/// A WASI preview 1 program is a core module importing `wasi_snapshot_preview1`;
-/// `myrt run` implements WASI 0.2 only, so it says that instead of listing every
-/// preview 1 function as a missing import.
-fn reject_preview1(module: &Module, path: &Path) -> anyhow::Result<()> {
-    let Some(import) = module
+/// Whether the module is a WASI preview 1 program (`wasm32-wasip1`: it
+/// imports `wasi_snapshot_preview1`). The older `wasi_unstable` snapshot
+/// lays out its records differently and is refused, saying so.
+fn imports_preview1(module: &Module, path: &Path) -> anyhow::Result<bool> {
+    if module.imports().any(|import| import.module() == "wasi_unstable") {
+        bail!(
+            "`{}` imports `wasi_unstable`, the WASI snapshot before preview 1, which myrt does \
+             not provide: rebuild it with a current toolchain (`wasm32-wasip1` or \
+             `wasm32-wasip2`)",
+            path.display()
+        );
+    }
+    Ok(module
         .imports()
-        .find(|import| PREVIEW1_MODULES.contains(&import.module()))
-    else {
-        return Ok(());
-    };
-    bail!(
-        "`{}` is a WASI preview 1 core module (it imports `{}`); myrt runs WASI 0.2 \
-         components only: build it for `wasm32-wasip2`, or turn it into a component with \
-         `wasm-tools component new {} --adapt wasi_snapshot_preview1.command.wasm`",
-        path.display(),
-        import.module(),
-        path.display()
-    )
+        .any(|import| import.module() == myrt_wasi_p1::MODULE))
 }
 
-fn run_module(args: &RunArgs, engine: &Engine, module: &Module) -> anyhow::Result<Vec<Val>> {
+/// Runs `_start` (a preview 1 program gets the arguments after the file as
+/// its argv) or the `--invoke`d function (which takes them as parameters).
+fn run_module(
+    args: &RunArgs,
+    engine: &Engine,
+    module: &Module,
+    wasi: bool,
+) -> anyhow::Result<Finished> {
     reject_imports(module, &args.file)?;
-
-    let mut store = Store::new(engine, ());
-    let instance = Linker::new(engine)
+    let grants = Grants::from_options(&args.wasi)?;
+    let command = wasi && args.invoke.is_none();
+    let (guest_args, func_args): (&[String], &[String]) = if command {
+        (&args.args, &[])
+    } else {
+        (&[], &args.args)
+    };
+    let ctx = WasiP1Ctx::new(build_ctx(args, guest_args, &grants)?)
+        .context("cannot set up the WASI context")?;
+    let mut store = Store::new(engine, ctx);
+    let mut linker = Linker::new(engine);
+    if wasi {
+        myrt_wasi_p1::add_to_linker(&mut linker)?;
+    }
+    let instance = linker
         .instantiate(&mut store, module)
         .map_err(trap_aware)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
@@ -201,17 +222,17 @@ fn run_module(args: &RunArgs, engine: &Engine, module: &Module) -> anyhow::Resul
     let name = args.invoke.as_deref().unwrap_or("_start");
     let func = exported_func(&store, instance, name, args.invoke.is_some())?;
     let ty = func.ty(&store);
-    if ty.params().len() != args.args.len() {
+    if ty.params().len() != func_args.len() {
         bail!(
             "`{name}` takes {} argument(s) of type {ty}, but {} were given",
             ty.params().len(),
-            args.args.len()
+            func_args.len()
         );
     }
     let params = ty
         .params()
         .iter()
-        .zip(&args.args)
+        .zip(func_args)
         .map(|(ty, text)| parse_arg(text, *ty))
         .collect::<anyhow::Result<Vec<Val>>>()
         .with_context(|| format!("invalid arguments for `{name}` {ty}"))?;
@@ -220,17 +241,24 @@ fn run_module(args: &RunArgs, engine: &Engine, module: &Module) -> anyhow::Resul
         .iter()
         .map(|ty| Val::default_for(*ty))
         .collect();
-    func.call(&mut store, &params, &mut results)
+    let outcome = func
+        .call(&mut store, &params, &mut results)
         .map_err(trap_aware)
-        .with_context(|| format!("failed to invoke `{name}`"))?;
-    Ok(results)
+        .with_context(|| format!("failed to invoke `{name}`"));
+    // `proc_exit` unwinds the guest with an error: its status wins.
+    if let Some(code) = store.data().exit_code() {
+        return Ok(Finished::status(code));
+    }
+    outcome?;
+    Ok(Finished::printing(results.iter().map(format_result)))
 }
 
-/// `run` has no host functions yet: name every import instead of letting
-/// instantiation fail on the first one.
+/// `run` provides WASI preview 1 and nothing else to core modules: name
+/// every other import instead of letting instantiation fail on the first.
 fn reject_imports(module: &Module, path: &Path) -> anyhow::Result<()> {
     let imports: Vec<String> = module
         .imports()
+        .filter(|import| import.module() != myrt_wasi_p1::MODULE)
         .map(|import| {
             format!(
                 "`{}`.`{}`: {}",
@@ -244,14 +272,15 @@ fn reject_imports(module: &Module, path: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     bail!(
-        "`{}` needs imports, but `myrt run` provides none:\n  {}",
+        "`{}` needs imports that `myrt run` does not provide (it provides \
+         `wasi_snapshot_preview1` to core modules):\n  {}",
         path.display(),
         imports.join("\n  ")
     )
 }
 
 fn exported_func(
-    store: &Store<()>,
+    store: &Store<WasiP1Ctx>,
     instance: Instance,
     name: &str,
     chosen: bool,

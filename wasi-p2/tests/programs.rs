@@ -22,12 +22,26 @@ mod tree;
 use std::path::Path;
 
 use run::{Invocation, Outcome};
-use scenarios::{Scenario, Spec};
+use scenarios::{Preview1, Scenario, Spec};
 use tree::Tree;
 
 #[test]
 fn guest_programs_run_as_under_wasmtime() {
-    let guests = toolchain::build_guests().unwrap_or_else(|message| panic!("{message}"));
+    run_table(toolchain::GUEST_TARGET, |_| true);
+}
+
+/// The same programs built for `wasm32-wasip1`: core modules importing
+/// `wasi_snapshot_preview1`, with the same grants, expectations and escape checks.
+#[test]
+fn preview1_programs_run_as_under_wasmtime() {
+    run_table(toolchain::PREVIEW1_TARGET, |scenario| {
+        scenario.preview1 != Preview1::Preview2Only
+    });
+}
+
+/// Runs every scenario that `include` selects against the guests built for `target`.
+fn run_table(target: &str, include: fn(&Scenario) -> bool) {
+    let guests = toolchain::build_guests(target).unwrap_or_else(|message| panic!("{message}"));
     let runtime = toolchain::myrt_binary().unwrap_or_else(|message| panic!("{message}"));
     assert!(
         runtime.is_file(),
@@ -36,11 +50,12 @@ fn guest_programs_run_as_under_wasmtime() {
     );
     println!("runtime: {}", runtime.display());
 
-    let scenarios = scenarios::all();
+    let preview1 = target == toolchain::PREVIEW1_TARGET;
+    let scenarios: Vec<Scenario> = scenarios::all().into_iter().filter(include).collect();
     let mut failures = Vec::new();
     for scenario in &scenarios {
         let wasm = guests.join(format!("{}.wasm", scenario.guest));
-        match check(scenario, &runtime, &wasm) {
+        match check(scenario, &runtime, &wasm, preview1) {
             Ok(elapsed) => println!("PASS {:<34} {elapsed:>7.2}s", scenario.name),
             Err(problems) => {
                 println!("FAIL {}", scenario.name);
@@ -62,7 +77,12 @@ fn guest_programs_run_as_under_wasmtime() {
 
 /// Runs one scenario (twice if its output must differ across runs); returns the time
 /// taken or every problem found.
-fn check(scenario: &Scenario, runtime: &Path, wasm: &Path) -> Result<f64, Vec<String>> {
+fn check(
+    scenario: &Scenario,
+    runtime: &Path,
+    wasm: &Path,
+    preview1: bool,
+) -> Result<f64, Vec<String>> {
     let runs = if scenario.differs_across_runs.is_some() {
         2
     } else {
@@ -77,7 +97,10 @@ fn check(scenario: &Scenario, runtime: &Path, wasm: &Path) -> Result<f64, Vec<St
             Tree::new()
         };
         let tree = tree.map_err(io_problem)?;
-        let spec = (scenario.spec)(&tree);
+        let mut spec = (scenario.spec)(&tree);
+        if let (true, Preview1::ExitCode(code)) = (preview1, scenario.preview1) {
+            spec.expected_code = code;
+        }
         let before = tree.snapshot_outside();
         let outcome = run::run(&Invocation {
             runtime,

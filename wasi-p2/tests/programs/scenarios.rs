@@ -18,6 +18,22 @@ pub struct Scenario {
     pub differs_across_runs: Option<&'static str>,
     /// What to pass and expect, given the fresh temp tree of a run.
     pub spec: fn(&Tree) -> Spec,
+    /// How the `wasm32-wasip1` build of the guest runs (under `programs_preview1`).
+    pub preview1: Preview1,
+}
+
+/// What a scenario expects of the guest built for `wasm32-wasip1`, a core module
+/// importing `wasi_snapshot_preview1`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Preview1 {
+    /// The same as the component (wasmtime's preview 1 output is the same).
+    Same,
+    /// This exit status instead: preview 1's `proc_exit` takes any status, where
+    /// `wasi:cli/exit.exit` has only ok and err.
+    ExitCode(i32),
+    /// The guest needs what only WASI 0.2 has: wasi:http and pollables through the
+    /// `wasip2` crate (its wasip1 build imports them), sockets (std has none on wasip1).
+    Preview2Only,
 }
 
 impl Scenario {
@@ -28,7 +44,12 @@ impl Scenario {
             escape_links: false,
             differs_across_runs: None,
             spec,
+            preview1: Preview1::Same,
         }
+    }
+
+    fn preview1(self, preview1: Preview1) -> Scenario {
+        Scenario { preview1, ..self }
     }
 
     fn with_escape_links(self) -> Scenario {
@@ -85,17 +106,18 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("exit_0", "exit_code", |_| exit(0, 0)),
         Scenario::new("exit_1", "exit_code", |_| exit(1, 1)),
         // std's `exit(n)` becomes `wasi:cli/exit.exit(err)` for any n != 0: status 1.
-        Scenario::new("exit_42", "exit_code", |_| exit(42, 1)),
+        Scenario::new("exit_42", "exit_code", |_| exit(42, 1)).preview1(Preview1::ExitCode(42)),
         Scenario::new("panic", "panic", panic),
         Scenario::new("random", "random", random).differing_line("seed "),
         Scenario::new("stdin_lines", "stdin_lines", stdin_lines),
         Scenario::new("stdin_lines_empty", "stdin_lines", stdin_lines_empty),
-        Scenario::new("pollables", "pollables", pollables),
-        Scenario::new("http_client", "http_client", http_client),
-        Scenario::new("sockets", "sockets", sockets),
+        Scenario::new("pollables", "pollables", pollables).preview1(Preview1::Preview2Only),
+        Scenario::new("http_client", "http_client", http_client)
+            .preview1(Preview1::Preview2Only),
+        Scenario::new("sockets", "sockets", sockets).preview1(Preview1::Preview2Only),
         Scenario::new("app_work", "app", app_work),
         Scenario::new("app_panic_backtrace", "app", app_panic),
-        Scenario::new("app_exit_3", "app", |_| app_exit(3, 1)),
+        Scenario::new("app_exit_3", "app", |_| app_exit(3, 1)).preview1(Preview1::ExitCode(3)),
         Scenario::new("app_exit_0", "app", |_| app_exit(0, 0)),
         Scenario::new("escape", "escape", escape).with_escape_links(),
         Scenario::new(

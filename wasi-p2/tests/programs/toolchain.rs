@@ -8,7 +8,9 @@ use std::time::SystemTime;
 
 use myrt_guest_build::{GuestBuild, nested_cargo};
 
+/// The guests as components, and as preview 1 core modules.
 pub const GUEST_TARGET: &str = "wasm32-wasip2";
+pub const PREVIEW1_TARGET: &str = "wasm32-wasip1";
 
 /// Where the outer cargo put this test executable: `<target>/<profile>/deps/programs-<hash>`.
 struct OuterBuild {
@@ -44,12 +46,13 @@ pub fn guests_manifest_dir() -> PathBuf {
         .join("guests")
 }
 
-/// Builds every guest (release) and returns the directory holding `<name>.wasm`.
-pub fn build_guests() -> Result<PathBuf, String> {
+/// Builds every guest (release) for `target` and returns the directory holding
+/// `<name>.wasm`.
+pub fn build_guests(target: &str) -> Result<PathBuf, String> {
     let target_dir = outer_build()?.target_dir.join("wasi-guests");
     GuestBuild {
         guests_dir: &guests_manifest_dir(),
-        target: GUEST_TARGET,
+        target,
         target_dir: &target_dir,
         args: &["--release", "--quiet"],
     }
