@@ -308,41 +308,6 @@ fn root_level_component_imports_and_exports_are_refused() {
     Component::new(&engine, &wat::parse_str(nested).unwrap()).expect("nested use is fine");
 }
 
-/// wasmtime refuses a root export of a function the host provides (imported
-/// directly or through an imported instance); myrt does the same, so that a
-/// component loads in both or in neither. Lifted functions and imports used
-/// inside the component are unaffected.
-#[test]
-fn root_reexports_of_imported_functions_are_refused() {
-    let engine = Engine::default();
-    for wat in [
-        r#"(component (import "f" (func $f)) (export "f" (func $f)))"#,
-        r#"(component
-             (import "i" (instance $i (export "g" (func))))
-             (alias export $i "g" (func $g))
-             (export "g" (func $g)))"#,
-        r#"(component
-             (import "f" (func $f))
-             (export $e "e" (func $f))
-             (export "again" (func $e)))"#,
-    ] {
-        let err = Component::new(&engine, &wat::parse_str(wat).unwrap())
-            .err()
-            .expect("a re-exported import is refused");
-        assert!(
-            err.to_string().contains("is a reexport of an imported function"),
-            "{err}"
-        );
-    }
-    let nested = r#"(component
-      (import "f" (func $f))
-      (component $c
-        (import "f" (func $f))
-        (export "f" (func $f)))
-      (instance (instantiate $c (with "f" (func $f)))))"#;
-    Component::new(&engine, &wat::parse_str(nested).unwrap()).expect("nested re-exports are fine");
-}
-
 #[test]
 fn linker_names_are_defined_once() {
     let engine = Engine::default();

@@ -61,10 +61,8 @@ pub enum ComponentItem {
 /// A valid component may still import or export a component at its root,
 /// which no embedding can use: the [`Linker`](super::Linker) has no way to
 /// define a component, and the host cannot instantiate an exported one.
-/// Rejected on load, with wasmtime's wording, rather than at link time; so is
-/// a root export of a host function, as wasmtime does.
+/// Rejected on load, with wasmtime's wording, rather than at link time.
 fn check_root_restrictions(
-    ir: &ir::Component,
     validated: &myrt_validator::component::ValidatedComponent,
 ) -> Result<(), Error> {
     use myrt_validator::component::types::ExternType;
@@ -84,45 +82,7 @@ fn check_root_restrictions(
             "exporting a component from the root component is not supported (export `{name}`): a host cannot instantiate it"
         )));
     }
-    if let Some(export) = ir
-        .exports
-        .iter()
-        .find(|export| export.sort == ir::Sort::Func && is_imported_func(ir, export.index))
-    {
-        return Err(Error::Invalid(format!(
-            "component export `{}` is a reexport of an imported function which is not implemented: \
-             the host already has that function, call it directly",
-            export.name.name
-        )));
-    }
     Ok(())
-}
-
-/// Whether root function `index` is one the host provides: imported itself or
-/// taken from an imported instance (through any chain of exports). wasmtime
-/// refuses to export such a function from the root, and so do we, so that a
-/// component that loads in one loads in the other.
-fn is_imported_func(ir: &ir::Component, index: u32) -> bool {
-    match ir.funcs.get(index as usize) {
-        Some(ir::FuncDef::Import(_)) => true,
-        Some(ir::FuncDef::Export(export)) => {
-            is_imported_func(ir, ir.exports[*export as usize].index)
-        }
-        Some(ir::FuncDef::Alias(ir::Alias::InstanceExport { instance, .. })) => {
-            is_imported_instance(ir, *instance)
-        }
-        _ => false,
-    }
-}
-
-fn is_imported_instance(ir: &ir::Component, index: u32) -> bool {
-    match ir.instances.get(index as usize) {
-        Some(ir::InstanceDef::Import(_)) => true,
-        Some(ir::InstanceDef::Export(export)) => {
-            is_imported_instance(ir, ir.exports[*export as usize].index)
-        }
-        _ => false,
-    }
 }
 
 impl Component {
@@ -130,7 +90,7 @@ impl Component {
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
         let ir = myrt_parser::component::decode_component(bytes.to_vec())?;
         let validated = myrt_validator::component::validate_component(&ir)?;
-        check_root_restrictions(&ir, &validated)?;
+        check_root_restrictions(&validated)?;
         Ok(Component(Arc::new(Inner {
             engine: engine.clone(),
             ir: Arc::new(ir),
