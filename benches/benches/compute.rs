@@ -14,7 +14,9 @@ use std::time::Duration;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, measurement::WallTime};
 use myrt_benches::myrt_runner::MyrtProgram;
 use myrt_benches::programs::{self, Program};
-use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP};
+use myrt_benches::results::{
+    self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP, Results,
+};
 use myrt_benches::synthetic;
 
 #[path = "../peer/wasmi_program.rs"]
@@ -133,23 +135,16 @@ fn bench_instantiate(criterion: &mut Criterion) {
 
 fn print_summary() {
     let dir = results::criterion_dir();
-    let compute: Vec<_> = programs::ALL
-        .iter()
-        .filter_map(|p| results::load(&dir, p.name))
-        .collect();
-    let startup: Vec<_> = results::STARTUP_GROUPS
-        .into_iter()
-        .filter_map(|group| results::load(&dir, group))
-        .collect();
-    if compute.is_empty() && startup.is_empty() {
+    let measured = Results::load(&dir);
+    if measured.is_empty() {
         return;
     }
     println!(
         "\nmedian times from criterion's latest results in {}:\n",
         dir.display()
     );
-    println!("{}", results::markdown_table(&compute, true));
-    println!("{}", results::markdown_table(&startup, false));
+    println!("{}", results::markdown_table(&measured.compute, true));
+    println!("{}", results::markdown_table(&measured.startup, false));
 }
 
 fn main() {

@@ -49,6 +49,30 @@ pub fn load(criterion_dir: &Path, group: &str) -> Option<Comparison> {
     })
 }
 
+/// Every comparison criterion has results for: the compute programs, then the startup groups.
+pub struct Results {
+    pub compute: Vec<Comparison>,
+    pub startup: Vec<Comparison>,
+}
+
+impl Results {
+    pub fn load(criterion_dir: &Path) -> Self {
+        let load_all = |groups: &mut dyn Iterator<Item = &str>| -> Vec<Comparison> {
+            groups
+                .filter_map(|group| load(criterion_dir, group))
+                .collect()
+        };
+        Results {
+            compute: load_all(&mut crate::programs::ALL.iter().map(|p| p.name)),
+            startup: load_all(&mut STARTUP_GROUPS.into_iter()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.compute.is_empty() && self.startup.is_empty()
+    }
+}
+
 /// Median time of one iteration, from `<function dir>/new/estimates.json`.
 fn median_nanos(function_dir: &Path) -> Option<f64> {
     let text = std::fs::read_to_string(function_dir.join("new").join("estimates.json")).ok()?;

@@ -2,6 +2,8 @@
 //! benchmark, with the machine, compiler and command they were measured with.
 //!
 //!     cargo run -p myrt-benches --release --bin report [-- "<command the benchmarks were run with>"]
+//!
+//! Everything after `HAND_MEASURED_MARKER` in the existing file is kept as it is.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -9,12 +11,18 @@ use std::process::Command;
 
 use myrt_benches::programs;
 use myrt_benches::programs::Source;
-use myrt_benches::results::{self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP};
+use myrt_benches::results::{
+    self, INSTANTIATE_GROUP, MODULE_NEW_GROUP, MODULE_NEW_REAL_GROUP, Results,
+};
 use myrt_benches::synthetic::{self, LARGE_MODULE_FUNCTIONS};
 
 /// The command the table is normally produced with; a different one can be given as argument.
 const DEFAULT_BENCH_COMMAND: &str =
     "cargo bench -p myrt-benches --bench compute -- --measurement-time 3 --warm-up-time 1";
+
+/// The line after which BENCHMARKS.md holds sections measured by hand, which the report keeps.
+const HAND_MEASURED_MARKER: &str =
+    "<!-- Sections below are measured by hand; the report binary keeps them as they are. -->";
 
 /// The default command, with the target directory the results were read from when it is not
 /// the default one (criterion writes its results there).
@@ -78,15 +86,8 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .unwrap_or_else(default_bench_command);
     let dir = results::criterion_dir();
-    let compute: Vec<_> = programs::ALL
-        .iter()
-        .filter_map(|p| results::load(&dir, p.name))
-        .collect();
-    let startup: Vec<_> = results::STARTUP_GROUPS
-        .into_iter()
-        .filter_map(|group| results::load(&dir, group))
-        .collect();
-    if compute.is_empty() && startup.is_empty() {
+    let measured = Results::load(&dir);
+    if measured.is_empty() {
         anyhow::bail!(
             "no criterion results in {}: run the benchmarks first",
             dir.display()
@@ -106,10 +107,10 @@ fn main() -> anyhow::Result<()> {
          lazy-translation mode.\n\n",
     );
     report.push_str("## Compute\n\n");
-    report.push_str(&results::markdown_table(&compute, true));
+    report.push_str(&results::markdown_table(&measured.compute, true));
     report.push_str(&program_inputs());
     report.push_str("\n## Startup\n\n");
-    report.push_str(&results::markdown_table(&startup, false));
+    report.push_str(&results::markdown_table(&measured.startup, false));
     let _ = write!(
         report,
         "\n`{MODULE_NEW_GROUP}`: `Module::new` (decode, validate every body, translate nothing) of \
@@ -134,6 +135,14 @@ fn main() -> anyhow::Result<()> {
         .parent()
         .ok_or_else(|| anyhow::anyhow!("the benches crate has no parent directory"))?;
     let path = workspace_root.join("BENCHMARKS.md");
+    // Sections measured by hand (whole-process runs) follow the marker; keep them.
+    let previous = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some(start) = previous.find(HAND_MEASURED_MARKER) {
+        report.push('\n');
+        report.push_str(&previous[start..]);
+    } else {
+        let _ = writeln!(report, "\n{HAND_MEASURED_MARKER}");
+    }
     std::fs::write(&path, &report)?;
     println!("{report}\nwritten to {}", path.display());
     Ok(())

@@ -57,7 +57,9 @@ fn generate_records(n: usize) -> Vec<Record> {
                     x: (random % 2001) as i32 - 1000,
                     y: (random >> 11) as i32 % 500,
                 },
-                note: random.is_multiple_of(5).then(|| format!("note {index}: \u{e9}t\u{e9}")),
+                note: random
+                    .is_multiple_of(5)
+                    .then(|| format!("note {index}: \u{e9}t\u{e9}")),
             }
         })
         .collect()
