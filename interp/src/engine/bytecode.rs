@@ -15,11 +15,28 @@ use super::numeric::for_each_numeric_op;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Slot(pub u32);
 
+/// A frame-relative cell index below 2^16, for the instructions with four
+/// operands that would not fit in 16 bytes with a full `Slot`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NarrowSlot(pub u16);
+
+impl NarrowSlot {
+    pub(crate) fn new(slot: Slot) -> Option<Self> {
+        u16::try_from(slot.0).ok().map(NarrowSlot)
+    }
+}
+
 /// An absolute instruction index in the function's code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Target(pub u32);
 
 impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+impl fmt::Display for NarrowSlot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "s{}", self.0)
     }
@@ -39,6 +56,12 @@ trait OperandKind {
 impl OperandKind for Slot {
     fn visit(&self, slot: &mut impl FnMut(Slot), _target: &mut impl FnMut(Target)) {
         slot(*self)
+    }
+}
+
+impl OperandKind for NarrowSlot {
+    fn visit(&self, slot: &mut impl FnMut(Slot), _target: &mut impl FnMut(Target)) {
+        slot(Slot(self.0.into()))
     }
 }
 
@@ -94,6 +117,7 @@ macro_rules! define_instr {
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
         branch_test { $( $btname:ident / $btimm:ident = $top:ident / $topimm:ident, zero $btzero:ident / $btzeroimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
+        step_branch { $( $sbname:ident / $sbimm:ident = $sbadd:ident / $sbaddimm:ident then $sbbr:ident = $sbcmp:ident; )* }
     ) => {
         define_instr_enum! {
             /// `dst = src`
@@ -209,6 +233,12 @@ macro_rules! define_instr {
                 /// `acc = acc op imm`
                 $accimmtoacc { imm: i32 }
             )*
+            $(
+                /// `var = var + step; if var <cmp> limit goto target`
+                $sbname { var: NarrowSlot, step: Slot, limit: Slot, target: Target }
+                /// `var = var + step; if var <cmp> limit goto target`
+                $sbimm { var: NarrowSlot, step: i32, limit: Slot, target: Target }
+            )*
         }
 
         impl Instr {
@@ -263,6 +293,7 @@ macro_rules! define_instr {
                         | Instr::$btzero { target, .. }
                         | Instr::$btzeroimm { target, .. } => Some(target),
                     )*
+                    $( Instr::$sbname { target, .. } | Instr::$sbimm { target, .. } => Some(target), )*
                     _ => None,
                 }
             }
@@ -344,6 +375,26 @@ macro_rules! define_instr {
                         Instr::$top { lhs, rhs, .. } => Instr::$btname { lhs, rhs, target },
                         Instr::$topimm { lhs, imm, .. } if negate => Instr::$btzeroimm { lhs, imm, target },
                         Instr::$topimm { lhs, imm, .. } => Instr::$btimm { lhs, imm, target },
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// Fuses `self`, a step `var = var + step` of a local, with `branch`, a
+            /// conditional branch that compares the stepped `var` (the jump back of a loop).
+            pub(crate) fn fuse_step(&self, branch: &Instr) -> Option<Instr> {
+                Some(match (*self, *branch) {
+                    $(
+                        (Instr::$sbadd { dst, lhs, rhs: step }, Instr::$sbbr { lhs: tested, rhs: limit, target })
+                            if dst == lhs && dst == tested =>
+                        {
+                            Instr::$sbname { var: NarrowSlot::new(dst)?, step, limit, target }
+                        }
+                        (Instr::$sbaddimm { dst, lhs, imm: step }, Instr::$sbbr { lhs: tested, rhs: limit, target })
+                            if dst == lhs && dst == tested =>
+                        {
+                            Instr::$sbimm { var: NarrowSlot::new(dst)?, step, limit, target }
+                        }
                     )*
                     _ => return None,
                 })

@@ -190,3 +190,41 @@ params=1 locals=1 frame=3
 ";
     assert_eq!(got, expected);
 }
+
+/// A loop's step and the jump back that tests the stepped variable are one
+/// op: the rotated back edge of a `block/loop/br_if/br` loop (step in a
+/// local) and a `br_if` back to the loop (constant step).
+#[test]
+fn loop_steps_fused_with_the_jump_back() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (func (param $n i32) (param $step i32) (result i32) (local $i i32) (local $sum i32)
+                (block $done
+                    (loop $mark
+                        (br_if $done (i32.gt_u (local.get $i) (local.get $n)))
+                        (i32.store8 (local.get $i) (i32.const 1))
+                        (local.set $i (i32.add (local.get $i) (local.get $step)))
+                        (br $mark)))
+                (local.set $i (i32.const 0))
+                (loop $count
+                    (local.set $sum (i32.add (local.get $sum) (i32.load8_u (local.get $i))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $count (i32.lt_s (local.get $i) (local.get $n))))
+                (local.get $sum)))"#,
+        0,
+    );
+    let expected = "\
+params=2 locals=4 frame=6
+   0: BrIfI32GtU lhs=s2 rhs=s0 target=@4
+   1: I32Store8Imm addr=s2 value=1 offset=0
+   2: I32AddBrIfLeU var=s2 step=s1 limit=s0 target=@1
+   3: Br target=@4
+   4: Const32 dst=s2 value=0
+   5: I32Load8UToAcc addr=s2 offset=0
+   6: I32AddAccRhs dst=s3 lhs=s3
+   7: I32AddImmBrIfLtS var=s2 step=1 limit=s0 target=@5
+   8: ReturnOne src=s3
+";
+    assert_eq!(got, expected);
+}

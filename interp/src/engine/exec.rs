@@ -1055,6 +1055,7 @@ macro_rules! define_handlers {
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
         branch_test { $( $btname:ident / $btimm:ident = $top:ident / $topimm:ident, zero $btzero:ident / $btzeroimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
+        step_branch { $( $sbname:ident / $sbimm:ident = $sbadd:ident / $sbaddimm:ident then $sbbr:ident = $sbcmp:ident; )* }
     ) => {
         /// The handler of every instruction, named after its variant.
         #[allow(non_snake_case)]
@@ -1276,6 +1277,26 @@ macro_rules! define_handlers {
                     advance!(ip, fp, m, mem, mem_len, acc.into_cell())
                 }
             )*
+            $(
+                fn $sbname(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $sbname { var, step, limit, target });
+                    let value = semantics::$sbadd(Cell::from_cell(get!(fp, var)), Cell::from_cell(get!(fp, step)));
+                    set!(fp, var, value.into_cell());
+                    if semantics::$sbcmp(value, Cell::from_cell(get!(fp, limit))) != 0 {
+                        jump!(target, fp, m, mem, mem_len, acc);
+                    }
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $sbimm(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $sbimm { var, step, limit, target });
+                    let value = semantics::$sbadd(Cell::from_cell(get!(fp, var)), Immediate::from_imm(step));
+                    set!(fp, var, value.into_cell());
+                    if semantics::$sbcmp(value, Cell::from_cell(get!(fp, limit))) != 0 {
+                        jump!(target, fp, m, mem, mem_len, acc);
+                    }
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+            )*
             }
         }
 
@@ -1357,6 +1378,10 @@ macro_rules! define_handlers {
                     Instr::$accrhstoacc { .. } => handlers::$accrhstoacc,
                     Instr::$acclhstoacc { .. } => handlers::$acclhstoacc,
                     Instr::$accimmtoacc { .. } => handlers::$accimmtoacc,
+                )*
+                $(
+                    Instr::$sbname { .. } => handlers::$sbname,
+                    Instr::$sbimm { .. } => handlers::$sbimm,
                 )*
             }
         }

@@ -47,7 +47,11 @@
 //! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`,
 //!   and loop rotation: a jump back to a loop that starts with a conditional
 //!   exit tests the condition itself, so a `block/loop/br_if/br` loop costs
-//!   one branch per iteration. A single result is returned by one
+//!   one branch per iteration; when the last instruction before the jump
+//!   back steps the variable it tests (`i = i + step; if i < n goto head`),
+//!   both are one op (`I32AddBrIfLtU`..., from the `step_branch` rows: its
+//!   variable is a 16-bit slot so that four operands fit in 16 bytes), one
+//!   dispatch less per iteration of a counted loop. A single result is returned by one
 //!   `ReturnOne`, and a jump to a return is replaced by the return.
 //! - **Checked once, then trusted**: after translating a body, `verify` checks
 //!   that every slot lies in the frame and every branch in the code; that is

@@ -1,6 +1,7 @@
 //! The generated instructions: numeric operators (one row each, with their
-//! exact semantics), memory loads and stores, fused compare-and-branch, and
-//! the accumulator forms of the commonest integer operators.
+//! exact semantics), memory loads and stores, fused compare-and-branch, the
+//! accumulator forms of the commonest integer operators, and loop steps fused
+//! with the jump back.
 //!
 //! [`for_each_numeric_op!`] is the single definition of these rows. It expands (through a
 //! callback macro) into the bytecode variants (`bytecode.rs`), the
@@ -259,6 +260,17 @@ macro_rules! for_each_numeric_op {
                 I64ShrU / I64ShrUImm => I64ShrUToAcc, I64ShrUImmToAcc, I64ShrUAccRhs, I64ShrUAccLhs, I64ShrUAccImm, I64ShrUAccRhsToAcc, I64ShrUAccLhsToAcc, I64ShrUAccImmToAcc;
                 I64Rotl / I64RotlImm => I64RotlToAcc, I64RotlImmToAcc, I64RotlAccRhs, I64RotlAccLhs, I64RotlAccImm, I64RotlAccRhsToAcc, I64RotlAccLhsToAcc, I64RotlAccImmToAcc;
                 I64Rotr / I64RotrImm => I64RotrToAcc, I64RotrImmToAcc, I64RotrAccRhs, I64RotrAccLhs, I64RotrAccImm, I64RotrAccRhsToAcc, I64RotrAccLhsToAcc, I64RotrAccImmToAcc;
+            }
+            // `Name / NameImm = Add / AddImm then BrIf = Compare`: a loop's step fused with
+            // the jump back that tests the stepped variable, `var = var + step; if var <cmp>
+            // limit goto target`, so that a counted loop makes one dispatch less per
+            // iteration (see `Translator::fuse_step`).
+            step_branch {
+                I32AddBrIfNe / I32AddImmBrIfNe = I32Add / I32AddImm then BrIfI32Ne = I32Ne;
+                I32AddBrIfLtS / I32AddImmBrIfLtS = I32Add / I32AddImm then BrIfI32LtS = I32LtS;
+                I32AddBrIfLtU / I32AddImmBrIfLtU = I32Add / I32AddImm then BrIfI32LtU = I32LtU;
+                I32AddBrIfLeS / I32AddImmBrIfLeS = I32Add / I32AddImm then BrIfI32LeS = I32LeS;
+                I32AddBrIfLeU / I32AddImmBrIfLeU = I32Add / I32AddImm then BrIfI32LeU = I32LeU;
             }
         }
     };

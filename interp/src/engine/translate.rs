@@ -607,7 +607,8 @@ impl Translator<'_> {
         let target = &self.ctrls[ctrl];
         if target.kind == CtrlKind::Loop {
             let head = Target(target.loop_head);
-            self.emit_branch(make(head));
+            let branch = self.fuse_step(make(head));
+            self.emit_branch(branch);
         } else {
             let at = self.emit_branch(make(Target(u32::MAX)));
             self.ctrls[ctrl].patches.push(Patch::Instr(at));
@@ -632,6 +633,19 @@ impl Translator<'_> {
         if !self.rotate_loop_jump(ctrl) {
             self.jump_to(ctrl, |target| Instr::Br { target });
         }
+    }
+
+    /// `branch`, a jump back to a loop, fused with the step of the variable it
+    /// tests when that step is the last instruction (and no jump lands between
+    /// them): `var = var + step; if var < limit goto head` in one dispatch.
+    fn fuse_step(&mut self, branch: Instr) -> Instr {
+        if self.code.len() > self.label_pos
+            && let Some(fused) = self.code.last().and_then(|step| step.fuse_step(&branch))
+        {
+            self.code.pop();
+            return fused;
+        }
+        branch
     }
 
     /// A jump back to a loop whose first instruction is a conditional exit
@@ -660,7 +674,8 @@ impl Translator<'_> {
         if pending == Some(None) {
             return false;
         }
-        self.emit(Self::with_target(stay, Target(head as u32 + 1)));
+        let stay = self.fuse_step(Self::with_target(stay, Target(head as u32 + 1)));
+        self.emit(stay);
         let at = self.emit(Instr::Br {
             target: exit_target,
         });
