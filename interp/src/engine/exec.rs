@@ -1301,6 +1301,8 @@ macro_rules! define_handlers {
                 Instr::CallIndirect { .. } => c::call_indirect,
                 Instr::GlobalGet { .. } => c::global_get,
                 Instr::GlobalSet { .. } => c::global_set,
+                Instr::GlobalAddImm { .. } => c::global_add_imm,
+                Instr::GlobalSetAddImm { .. } => c::global_set_add_imm,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1539,6 +1541,26 @@ mod control {
         // SAFETY: as in `global_get`; no other reference into the store is live.
         let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
         globals[map[global as usize] as usize].value = get!(fp, src);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn global_add_imm(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, GlobalAddImm { dst, global, imm });
+        // SAFETY: as in `global_set`.
+        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
+        let global = &mut globals[map[global as usize] as usize].value;
+        let value = semantics::I32Add(i32::from_cell(*global), imm).into_cell();
+        *global = value;
+        set!(fp, dst, value);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn global_set_add_imm(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, GlobalSetAddImm { global, lhs, imm });
+        // SAFETY: as in `global_set`.
+        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
+        let value = semantics::I32Add(i32::from_cell(get!(fp, lhs)), imm).into_cell();
+        globals[map[global as usize] as usize].value = value;
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 

@@ -41,7 +41,10 @@
 //!   instances) and name their function by its code (which knows its
 //!   module index), so a call makes no look-up in the store;
 //!   `global.get`/`global.set` reach the store's globals through pointers
-//!   cached for the running instance.
+//!   cached for the running instance. The stack-pointer updates of Rust
+//!   guests' prologues (`global.get; i32.const; i32.sub; local.tee;
+//!   global.set`) and epilogues (`local.get; i32.const; i32.add; global.set`)
+//!   are one instruction each (`GlobalAddImm`, `GlobalSetAddImm`).
 //! - **Lazy translation**: a body is translated (and validated, by driving the
 //!   validator op by op) on its first call and shared by all instances.
 //! - Fused compare-and-branch (`BrIfI32LtS`...) for loop conditions and `if`,
