@@ -1031,6 +1031,16 @@ macro_rules! resume {
         next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len, 0)
     }};
 }
+/// `resume!` from a call or return that stays in the running instance,
+/// where memory 0's view cannot have changed: the caller's view, still in
+/// registers, is passed on instead of being reloaded from the machine.
+/// (Not in `call_internal`, whose handler then saves two more registers.)
+macro_rules! resume_in_instance {
+    ($next:expr, $m:ident, $mem:ident, $mem_len:ident) => {{
+        let next: Next = $next;
+        next!(next.ip, next.fp, $m, $mem, $mem_len, 0)
+    }};
+}
 /// The value of `$result`, or leaves with its trap. The trap is raised by a
 /// tail call, like the dispatch: a handler whose only calls are tail calls
 /// needs no stack frame, and then LLVM reliably turns them into jumps.
@@ -1467,7 +1477,7 @@ mod control {
 
     fn ret(ip, fp, m, mem, mem_len, acc) {
         match m.ret_within_instance() {
-            Some(next) => resume!(next, m),
+            Some(next) => resume_in_instance!(next, m, mem, mem_len),
             None => unsafe { ret_slow(ip, fp, m, mem, mem_len, acc) },
         }
     }
@@ -1477,7 +1487,7 @@ mod control {
         // Slot 0 exists: a function with a result has a frame of at least one cell.
         set!(fp, Slot(0), get!(fp, src));
         match m.ret_within_instance() {
-            Some(next) => resume!(next, m),
+            Some(next) => resume_in_instance!(next, m, mem, mem_len),
             None => unsafe { ret_slow(ip, fp, m, mem, mem_len, acc) },
         }
     }
