@@ -76,6 +76,14 @@ struct Frame {
     instance: u32,
 }
 
+/// The target of a `call_indirect`: its store index, and its index among
+/// the running module's defined functions when it belongs to the running
+/// instance (what `Machine::call_internal` takes).
+struct IndirectCallee {
+    func: u32,
+    defined_here: Option<u32>,
+}
+
 /// What `Machine::enter_wasm` prepared: the callee's code and its instance.
 struct Entered {
     func: FuncCode,
@@ -541,7 +549,8 @@ impl Machine {
     fn call_internal(&mut self, defined: u32, args: Slot, resume: *const Op) -> Option<Next> {
         // SAFETY: see `module_code`; `defined` names a defined function of the
         // running module (the translator emits `CallInternal` only for those,
-        // from a validated body), and the table has one cell per defined function.
+        // from a validated body; `call_indirect` passes only functions of the
+        // running instance), and the table has one cell per defined function.
         let cell = unsafe {
             let module_code = &*self.module_code;
             debug_assert!((defined as usize) < module_code.len());
@@ -634,7 +643,7 @@ impl Machine {
     }
 
     /// The function `call_indirect` reaches through `table[index]`.
-    fn resolve_indirect(&self, site: &IndirectSite, index: u64) -> Result<u32, TrapCode> {
+    fn resolve_indirect(&self, site: &IndirectSite, index: u64) -> Result<IndirectCallee, TrapCode> {
         let inner = self.inner();
         let table = inner.instances[self.instance as usize].tables[site.table as usize];
         let elems = &inner.tables[table as usize].elems;
@@ -644,11 +653,19 @@ impl Machine {
         if cell == NULL_REF {
             return Err(TrapCode::IndirectCallToNull);
         }
-        let callee = (cell - 1) as u32;
-        if inner.funcs[callee as usize].ty() != &site.ty {
+        let func = (cell - 1) as u32;
+        let entity = &inner.funcs[func as usize];
+        if entity.ty() != &site.ty {
             return Err(TrapCode::BadSignature);
         }
-        Ok(callee)
+        let defined_here = match entity {
+            // `func_idx` is never an imported function's.
+            FuncEntity::Wasm(w) if w.instance == self.instance => {
+                Some(w.func_idx - w.module.inner.parsed.num_imported_funcs)
+            }
+            _ => None,
+        };
+        Ok(IndirectCallee { func, defined_here })
     }
 
     fn memory_index(&self, instance: u32, memory: u32) -> Result<usize, TrapCode> {
@@ -1534,7 +1551,15 @@ mod control {
         operands!(ip, CallIndirect { index, base, site });
         let site = &m.func.get().indirect_sites[site as usize];
         let callee = trap_on_err!(m.resolve_indirect(site, get!(fp, index)), ip, fp, m);
-        resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
+        let resume = unsafe { ip.add(1) };
+        // Most tables hold functions of their own instance: those take the
+        // fast path of `CallInternal`.
+        if let Some(defined) = callee.defined_here
+            && let Some(next) = m.call_internal(defined, base, resume)
+        {
+            resume!(next, m)
+        }
+        resume!(m.call(callee.func, base, resume), m)
     }
 
     fn global_get(ip, fp, m, mem, mem_len, acc) {
