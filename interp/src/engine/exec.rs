@@ -1488,7 +1488,9 @@ mod control {
     fn br_table(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrTable { index, first, len });
         let entry = (get!(fp, index) as u32).min(len - 1);
-        let target = m.func.get().br_tables[(first + entry) as usize];
+        // SAFETY: `verify` checked that `first..first + len` lies in
+        // `br_tables` (and `len > 0`): no bounds check on this hot path.
+        let target = unsafe { *m.func.get().br_tables.get_unchecked((first + entry) as usize) };
         next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len, acc)
     }
 
