@@ -72,9 +72,9 @@
 //! for depth and frame capacity, fixed 8-cell zeroing of locals and frames
 //! without the function index: fib -10%, json -5%, regex -2% instructions
 //! (against wasmi: fib 1.37x, json 1.08x, regex 1.05x fewer). Then the fused
-//! stack-pointer updates, returns that keep memory's view and `call_indirect`
-//! on the fast path: json -3.4%, regex -1.8%, fib -1.8% instructions
-//! (callgrind, per call). What is left: the
+//! stack-pointer updates, returns that keep memory's view, `call_indirect`
+//! on the fast path and `br_table` without a bounds check: json -3.7%,
+//! regex -2.1%, fib -1.8% instructions (callgrind, per call). What is left: the
 //! accumulator for compares feeding `br_if`/`if` and for unary conversions,
 //! temporaries copied at block ends, and the Rust guests' call-heavy code
 //! (`CallInternal` is still ~10% of json's instructions, coremark untouched).
