@@ -153,6 +153,13 @@ macro_rules! define_instr {
             CallIndirect { index: Slot, base: Slot, site: u32 }
             GlobalGet { dst: Slot, global: u32 }
             GlobalSet { src: Slot, global: u32 }
+            /// `dst = global + imm; global = dst` on an i32 global: a Rust
+            /// function's prologue, `global.get $sp; i32.const N; i32.sub;
+            /// local.tee $fp; global.set $sp`, in one instruction.
+            GlobalAddImm { dst: Slot, global: u32, imm: i32 }
+            /// `global = lhs + imm` on an i32 global: the matching epilogue,
+            /// `local.get $fp; i32.const N; i32.add; global.set $sp`.
+            GlobalSetAddImm { global: u32, lhs: Slot, imm: i32 }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.

@@ -228,3 +228,29 @@ params=2 locals=4 frame=6
 ";
     assert_eq!(got, expected);
 }
+
+/// A Rust guest's prologue (`global.get $sp; i32.const; i32.sub; local.tee;
+/// global.set $sp`) is one instruction, its epilogue (`local.get; i32.const;
+/// i32.add; global.set $sp`) another.
+#[test]
+fn stack_pointer_updates_fuse() {
+    let got = disassemble(
+        r#"(module (memory 1)
+            (global $sp (mut i32) (i32.const 1024))
+            (func (param $x i32) (result i32) (local $fp i32)
+                (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 32))))
+                (i32.store offset=12 (local.get $fp) (local.get $x))
+                (global.set $sp (i32.add (local.get $fp) (i32.const 32)))
+                (i32.load offset=12 (local.get $fp))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=2 frame=4
+   0: GlobalAddImm dst=s1 global=0 imm=-32
+   1: I32Store addr=s1 value=s0 offset=12
+   2: GlobalSetAddImm global=0 lhs=s1 imm=32
+   3: I32Load dst=s0 addr=s1 offset=12
+   4: Return
+";
+    assert_eq!(got, expected);
+}

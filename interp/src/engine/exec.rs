@@ -76,6 +76,14 @@ struct Frame {
     instance: u32,
 }
 
+/// The target of a `call_indirect`: its store index, and its index among
+/// the running module's defined functions when it belongs to the running
+/// instance (what `Machine::call_internal` takes).
+struct IndirectCallee {
+    func: u32,
+    defined_here: Option<u32>,
+}
+
 /// What `Machine::enter_wasm` prepared: the callee's code and its instance.
 struct Entered {
     func: FuncCode,
@@ -541,7 +549,8 @@ impl Machine {
     fn call_internal(&mut self, defined: u32, args: Slot, resume: *const Op) -> Option<Next> {
         // SAFETY: see `module_code`; `defined` names a defined function of the
         // running module (the translator emits `CallInternal` only for those,
-        // from a validated body), and the table has one cell per defined function.
+        // from a validated body; `call_indirect` passes only functions of the
+        // running instance), and the table has one cell per defined function.
         let cell = unsafe {
             let module_code = &*self.module_code;
             debug_assert!((defined as usize) < module_code.len());
@@ -634,7 +643,7 @@ impl Machine {
     }
 
     /// The function `call_indirect` reaches through `table[index]`.
-    fn resolve_indirect(&self, site: &IndirectSite, index: u64) -> Result<u32, TrapCode> {
+    fn resolve_indirect(&self, site: &IndirectSite, index: u64) -> Result<IndirectCallee, TrapCode> {
         let inner = self.inner();
         let table = inner.instances[self.instance as usize].tables[site.table as usize];
         let elems = &inner.tables[table as usize].elems;
@@ -644,11 +653,19 @@ impl Machine {
         if cell == NULL_REF {
             return Err(TrapCode::IndirectCallToNull);
         }
-        let callee = (cell - 1) as u32;
-        if inner.funcs[callee as usize].ty() != &site.ty {
+        let func = (cell - 1) as u32;
+        let entity = &inner.funcs[func as usize];
+        if entity.ty() != &site.ty {
             return Err(TrapCode::BadSignature);
         }
-        Ok(callee)
+        let defined_here = match entity {
+            // `func_idx` is never an imported function's.
+            FuncEntity::Wasm(w) if w.instance == self.instance => {
+                Some(w.func_idx - w.module.inner.parsed.num_imported_funcs)
+            }
+            _ => None,
+        };
+        Ok(IndirectCallee { func, defined_here })
     }
 
     fn memory_index(&self, instance: u32, memory: u32) -> Result<usize, TrapCode> {
@@ -1031,6 +1048,16 @@ macro_rules! resume {
         next!(next.ip, next.fp, $m, $m.mem.ptr, $m.mem.len, 0)
     }};
 }
+/// `resume!` from a call or return that stays in the running instance,
+/// where memory 0's view cannot have changed: the caller's view, still in
+/// registers, is passed on instead of being reloaded from the machine.
+/// (Not in `call_internal`, whose handler then saves two more registers.)
+macro_rules! resume_in_instance {
+    ($next:expr, $m:ident, $mem:ident, $mem_len:ident) => {{
+        let next: Next = $next;
+        next!(next.ip, next.fp, $m, $mem, $mem_len, 0)
+    }};
+}
 /// The value of `$result`, or leaves with its trap. The trap is raised by a
 /// tail call, like the dispatch: a handler whose only calls are tail calls
 /// needs no stack frame, and then LLVM reliably turns them into jumps.
@@ -1322,6 +1349,8 @@ macro_rules! define_handlers {
                 Instr::CallIndirect { .. } => c::call_indirect,
                 Instr::GlobalGet { .. } => c::global_get,
                 Instr::GlobalSet { .. } => c::global_set,
+                Instr::GlobalAddImm { .. } => c::global_add_imm,
+                Instr::GlobalSetAddImm { .. } => c::global_set_add_imm,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1484,13 +1513,15 @@ mod control {
     fn br_table(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, BrTable { index, first, len });
         let entry = (get!(fp, index) as u32).min(len - 1);
-        let target = m.func.get().br_tables[(first + entry) as usize];
+        // SAFETY: `verify` checked that `first..first + len` lies in
+        // `br_tables` (and `len > 0`): no bounds check on this hot path.
+        let target = unsafe { *m.func.get().br_tables.get_unchecked((first + entry) as usize) };
         next!(unsafe { m.code.add(target as usize) }, fp, m, mem, mem_len, acc)
     }
 
     fn ret(ip, fp, m, mem, mem_len, acc) {
         match m.ret_within_instance() {
-            Some(next) => resume!(next, m),
+            Some(next) => resume_in_instance!(next, m, mem, mem_len),
             None => unsafe { ret_slow(ip, fp, m, mem, mem_len, acc) },
         }
     }
@@ -1500,7 +1531,7 @@ mod control {
         // Slot 0 exists: a function with a result has a frame of at least one cell.
         set!(fp, Slot(0), get!(fp, src));
         match m.ret_within_instance() {
-            Some(next) => resume!(next, m),
+            Some(next) => resume_in_instance!(next, m, mem, mem_len),
             None => unsafe { ret_slow(ip, fp, m, mem, mem_len, acc) },
         }
     }
@@ -1547,7 +1578,15 @@ mod control {
         operands!(ip, CallIndirect { index, base, site });
         let site = &m.func.get().indirect_sites[site as usize];
         let callee = trap_on_err!(m.resolve_indirect(site, get!(fp, index)), ip, fp, m);
-        resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
+        let resume = unsafe { ip.add(1) };
+        // Most tables hold functions of their own instance: those take the
+        // fast path of `CallInternal`.
+        if let Some(defined) = callee.defined_here
+            && let Some(next) = m.call_internal(defined, base, resume)
+        {
+            resume!(next, m)
+        }
+        resume!(m.call(callee.func, base, resume), m)
     }
 
     fn global_get(ip, fp, m, mem, mem_len, acc) {
@@ -1564,6 +1603,26 @@ mod control {
         // SAFETY: as in `global_get`; no other reference into the store is live.
         let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
         globals[map[global as usize] as usize].value = get!(fp, src);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn global_add_imm(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, GlobalAddImm { dst, global, imm });
+        // SAFETY: as in `global_set`.
+        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
+        let global = &mut globals[map[global as usize] as usize].value;
+        let value = semantics::I32Add(i32::from_cell(*global), imm).into_cell();
+        *global = value;
+        set!(fp, dst, value);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn global_set_add_imm(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, GlobalSetAddImm { global, lhs, imm });
+        // SAFETY: as in `global_set`.
+        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
+        let value = semantics::I32Add(i32::from_cell(get!(fp, lhs)), imm).into_cell();
+        globals[map[global as usize] as usize].value = value;
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 

@@ -739,6 +739,39 @@ impl Translator<'_> {
         }
     }
 
+    /// Fuses `global.set` of `src` (popped from `pos`) with the constant
+    /// addition that computed it, as Rust guests move their stack pointer on
+    /// every call: removes the instructions it absorbs and returns the fused
+    /// one, saving two dispatches per prologue and one per epilogue.
+    fn fuse_global_update(&mut self, pos: usize, src: Slot, global: u32) -> Option<Instr> {
+        let n = self.code.len();
+        if n <= self.label_pos {
+            return None;
+        }
+        let (dst, lhs, imm) = match *self.code.last()? {
+            Instr::I32AddImm { dst, lhs, imm } => (dst, lhs, imm),
+            Instr::I32SubImm { dst, lhs, imm } => (dst, lhs, imm.wrapping_neg()),
+            _ => return None,
+        };
+        if dst != src {
+            return None;
+        }
+        // Only the addition read the temporary above the stack.
+        let temp = self.canonical(pos);
+        if n - 1 > self.label_pos
+            && lhs == temp
+            && self.code[n - 2] == (Instr::GlobalGet { dst: temp, global })
+        {
+            self.code.truncate(n - 2);
+            return Some(Instr::GlobalAddImm { dst, global, imm });
+        }
+        if dst == temp {
+            self.code.pop();
+            return Some(Instr::GlobalSetAddImm { global, lhs, imm });
+        }
+        None
+    }
+
     /// If the last instruction computed `cond` (at the top) by an integer
     /// comparison, removes it and returns the fused compare-and-branch.
     fn take_fusable_compare(&mut self, cond_pos: usize, negate: bool) -> Option<Instr> {
@@ -1057,11 +1090,13 @@ impl Translator<'_> {
             }
             Operator::GlobalSet { global_index } => {
                 let value = self.pop()?;
-                let src = self.use_operand(self.stack.len(), value);
-                self.emit(Instr::GlobalSet {
+                let pos = self.stack.len();
+                let src = self.use_operand(pos, value);
+                let set = self.fuse_global_update(pos, src, global_index);
+                self.emit(set.unwrap_or(Instr::GlobalSet {
                     src,
                     global: global_index,
-                });
+                }));
             }
             Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
             Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
