@@ -568,3 +568,20 @@ fn result_payloads_must_match() {
         &["function `via-host-bare`", "result", "an option"],
     );
 }
+
+/// `Func::typed` names the function by the export path it was looked up by.
+#[test]
+fn typed_views_of_looked_up_functions_name_them() {
+    let (store, instance, _) = forwarding_instance();
+    let func = instance
+        .get_func(&store, "via-host-color")
+        .expect("exported");
+    let err = func
+        .typed::<(u32,), u32>(&store)
+        .err()
+        .expect("wrong types");
+    assert_mentions(
+        &err.to_string(),
+        &["function `via-host-color`", "parameter `c`", "U32"],
+    );
+}

@@ -380,14 +380,15 @@ impl<P, R> Clone for TypedFunc<P, R> {
 }
 
 impl<P: ComponentParams, R: ComponentResult> TypedFunc<P, R> {
-    /// `name` names the function in a type error, if it has one.
-    pub(crate) fn new(func: Func, name: Option<&str>) -> Result<Self, Error> {
-        check_signature::<P, R>(&func.0.ty).map_err(|mismatch| {
-            let func = name.map_or("function".into(), |name| format!("function `{name}`"));
-            Error::Other(format!("{func} has the wrong type: {mismatch}"))
+    pub(crate) fn new(func: Func) -> Result<Self, Error> {
+        check_signature::<P, R>(&func.inner.ty).map_err(|mismatch| {
+            Error::Other(format!(
+                "{} has the wrong type: {mismatch}",
+                func.describe()
+            ))
         })?;
         Ok(TypedFunc {
-            params: param_types(&func.0.ty),
+            params: param_types(&func.inner.ty),
             func,
             _types: PhantomData,
         })
@@ -398,7 +399,7 @@ impl<P: ComponentParams, R: ComponentResult> TypedFunc<P, R> {
     }
 
     pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R, Error> {
-        let result_type = self.func.0.ty.result.as_ref();
+        let result_type = self.func.inner.ty.result.as_ref();
         let mut results: Vec<Val> = result_type.iter().map(|_| Val::Bool(false)).collect();
         let args = params.into_vals(&self.params)?;
         self.func.call(store, &args, &mut results)?;
