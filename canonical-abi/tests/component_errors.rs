@@ -308,6 +308,115 @@ fn root_level_component_imports_and_exports_are_refused() {
     Component::new(&engine, &wat::parse_str(nested).unwrap()).expect("nested use is fine");
 }
 
+/// wasmtime refuses a root export that is, or holds, a function the host
+/// provides: myrt does the same, so that a component loads in both or in
+/// neither. Every way of passing an import through is followed: aliases,
+/// exports, instances built from exports, imported instances re-exported,
+/// nested components forwarding their imports (also through a component
+/// taken by an outer alias).
+#[test]
+fn root_reexports_of_imported_functions_are_refused() {
+    let engine = Engine::default();
+    for (wat, export) in [
+        (
+            r#"(component (import "f" (func $f)) (export "x" (func $f)))"#,
+            "x",
+        ),
+        (
+            r#"(component
+             (import "i" (instance $i (export "g" (func))))
+             (alias export $i "g" (func $g))
+             (export "g" (func $g)))"#,
+            "g",
+        ),
+        (
+            r#"(component
+             (import "f" (func $f))
+             (export $e "e" (func $f))
+             (export "again" (func $e)))"#,
+            "e",
+        ),
+        (
+            r#"(component
+             (import "i" (instance $i (export "t" (type (sub resource))) (export "g" (func))))
+             (export "i" (instance $i)))"#,
+            "i.g",
+        ),
+        (
+            r#"(component
+             (import "f" (func $f))
+             (instance $inner (export "h" (func $f)))
+             (instance $i (export "inner" (instance $inner)))
+             (export "i" (instance $i)))"#,
+            "i.inner.h",
+        ),
+        (
+            r#"(component
+             (import "f" (func $f))
+             (component $c
+               (import "f" (func $f))
+               (export "g" (func $f)))
+             (instance $c (instantiate $c (with "f" (func $f))))
+             (export "g" (func $c "g")))"#,
+            "g",
+        ),
+        (
+            r#"(component
+             (import "f" (func $f))
+             (component $forward
+               (import "f" (func $f))
+               (export "g" (func $f)))
+             (component $outer
+               (import "f" (func $f))
+               (alias outer 1 $forward (component $forward))
+               (instance $c (instantiate $forward (with "f" (func $f))))
+               (export "c" (instance $c)))
+             (instance $o (instantiate $outer (with "f" (func $f))))
+             (export "o" (instance $o)))"#,
+            "o.c.g",
+        ),
+    ] {
+        let err = Component::new(&engine, &wat::parse_str(wat).unwrap())
+            .err()
+            .unwrap_or_else(|| panic!("a re-exported import is refused: {wat}"));
+        let expected = format!(
+            "component export `{export}` is a reexport of an imported function which is not implemented"
+        );
+        assert!(err.to_string().contains(&expected), "{err}");
+    }
+    // Imports used inside the component, forwarded between nested
+    // components, or re-exported as instances without functions are fine.
+    for wat in [
+        r#"(component
+          (import "f" (func $f))
+          (component $c
+            (import "f" (func $f))
+            (export "f" (func $f)))
+          (instance (instantiate $c (with "f" (func $f)))))"#,
+        r#"(component
+          (import "i" (instance $i (export "t" (type (sub resource)))))
+          (import "j" (instance $j (export "k" (instance))))
+          (export "i" (instance $i))
+          (export "j" (instance $j)))"#,
+        r#"(component
+          (import "f" (func $f (result u32)))
+          (core func $lowered (canon lower (func $f)))
+          (core module $m
+            (import "" "f" (func $f (result i32)))
+            (export "f" (func $f)))
+          (core instance $i (instantiate $m (with "" (instance (export "f" (func $lowered))))))
+          (func $lifted (result u32) (canon lift (core func $i "f")))
+          (component $c
+            (import "f" (func $f (result u32)))
+            (export "g" (func $f)))
+          (instance $c (instantiate $c (with "f" (func $lifted))))
+          (export "g" (func $c "g")))"#,
+    ] {
+        Component::new(&engine, &wat::parse_str(wat).unwrap())
+            .unwrap_or_else(|err| panic!("{err}: {wat}"));
+    }
+}
+
 #[test]
 fn linker_names_are_defined_once() {
     let engine = Engine::default();

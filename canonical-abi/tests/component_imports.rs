@@ -517,7 +517,12 @@ fn versioned_imports_match_compatible_versions() {
         r#"(component
       (import "demo:x/api@0.2.3" (instance $api (export "f" (func (result u32)))))
       (alias export $api "f" (func $f))
-      (export "f" (func $f))
+      (core func $f_lowered (canon lower (func $f)))
+      (core module $m
+        (import "api" "f" (func $f (result i32)))
+        (export "f" (func $f)))
+      (core instance $i (instantiate $m (with "api" (instance (export "f" (func $f_lowered))))))
+      (func (export "f") (result u32) (canon lift (core func $i "f")))
     )"#,
     );
     let mut store = Store::new(&engine, ());

@@ -431,3 +431,157 @@ fn typed_host_functions_reject_mismatched_imports() {
         ],
     );
 }
+
+/// WIT results without an ok and/or err type: each export forwards its
+/// argument to the host import of the same type.
+const RESULTS_GUEST: &str = r#"(component
+  (import "host-no-ok" (func $host-no-ok (param "r" (result (error u32))) (result (result (error u32)))))
+  (import "host-no-err" (func $host-no-err (param "r" (result u32)) (result (result u32))))
+  (import "host-bare" (func $host-bare (param "r" (result)) (result (result))))
+  (core module $memory (memory (export "mem") 1))
+  (core instance $memory (instantiate $memory))
+  (core func $no-ok (canon lower (func $host-no-ok) (memory $memory "mem")))
+  (core func $no-err (canon lower (func $host-no-err) (memory $memory "mem")))
+  (core func $bare (canon lower (func $host-bare)))
+  (core module $m
+    (import "" "no-ok" (func $no-ok (param i32 i32 i32)))
+    (import "" "no-err" (func $no-err (param i32 i32 i32)))
+    (import "" "bare" (func $bare (param i32) (result i32)))
+    (func (export "no-ok") (param i32 i32) (result i32)
+      (call $no-ok (local.get 0) (local.get 1) (i32.const 16))
+      (i32.const 16))
+    (func (export "no-err") (param i32 i32) (result i32)
+      (call $no-err (local.get 0) (local.get 1) (i32.const 16))
+      (i32.const 16))
+    (func (export "bare") (param i32) (result i32) (call $bare (local.get 0))))
+  (core instance $i (instantiate $m (with "" (instance
+    (export "no-ok" (func $no-ok)) (export "no-err" (func $no-err)) (export "bare" (func $bare))))))
+  (func (export "via-host-no-ok") (param "r" (result (error u32))) (result (result (error u32)))
+    (canon lift (core func $i "no-ok") (memory $memory "mem")))
+  (func (export "via-host-no-err") (param "r" (result u32)) (result (result u32))
+    (canon lift (core func $i "no-err") (memory $memory "mem")))
+  (func (export "via-host-bare") (param "r" (result)) (result (result))
+    (canon lift (core func $i "bare")))
+)"#;
+
+fn results_instance() -> (Store<()>, Instance) {
+    let engine = Engine::default();
+    let component = load(&engine, RESULTS_GUEST);
+    let mut linker = Linker::new(&engine);
+    let mut root = linker.root();
+    root.func_wrap("host-no-ok", |_, (r,): (Result<(), u32>,)| {
+        Ok(match r {
+            Ok(()) => Err(7),
+            Err(0) => Ok(()),
+            Err(e) => Err(e + 1),
+        })
+    })
+    .unwrap();
+    root.func_wrap("host-no-err", |_, (r,): (Result<u32, ()>,)| {
+        Ok(match r {
+            Ok(0) => Err(()),
+            Ok(x) => Ok(x * 2),
+            Err(()) => Ok(1),
+        })
+    })
+    .unwrap();
+    root.func_wrap("host-bare", |_, (r,): (Result<(), ()>,)| {
+        Ok(match r {
+            Ok(()) => Err(()),
+            Err(()) => Ok(()),
+        })
+    })
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = linker
+        .instantiate(&mut store, &component)
+        .expect("component instantiates");
+    (store, instance)
+}
+
+fn round_trip<V: ComponentValue>(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    value: V,
+) -> V {
+    let export = format!("via-host-{name}");
+    instance
+        .get_typed_func::<(V,), V>(&*store, &[&export])
+        .unwrap_or_else(|e| panic!("{export}: {e}"))
+        .call(store, (value,))
+        .unwrap_or_else(|e| panic!("{export}: {e}"))
+}
+
+#[test]
+fn results_without_payloads_cross_both_ways() {
+    let (mut store, instance) = results_instance();
+    let mut no_ok = |r: Result<(), u32>| round_trip(&mut store, &instance, "no-ok", r);
+    assert_eq!(no_ok(Ok(())), Err(7));
+    assert_eq!(no_ok(Err(0)), Ok(()));
+    assert_eq!(no_ok(Err(41)), Err(42));
+    let mut no_err = |r: Result<u32, ()>| round_trip(&mut store, &instance, "no-err", r);
+    assert_eq!(no_err(Ok(21)), Ok(42));
+    assert_eq!(no_err(Ok(0)), Err(()));
+    assert_eq!(no_err(Err(())), Ok(1));
+    let mut bare = |r: Result<(), ()>| round_trip(&mut store, &instance, "bare", r);
+    assert_eq!(bare(Ok(())), Err(()));
+    assert_eq!(bare(Err(())), Ok(()));
+}
+
+#[test]
+fn result_payloads_must_match() {
+    let (store, instance) = results_instance();
+    let error = |name: &str, check: &dyn Fn(&Instance, &str) -> Option<Error>| {
+        check(&instance, name)
+            .unwrap_or_else(|| panic!("{name}: a mismatched typed function was accepted"))
+            .to_string()
+    };
+    assert_mentions(
+        &error("via-host-no-ok", &|i, name| {
+            i.get_typed_func::<(Result<u32, u32>,), Result<u32, u32>>(&store, &[name])
+                .err()
+        }),
+        &[
+            "function `via-host-no-ok`",
+            "parameter `r`",
+            "result ok payload",
+            "expected a value of Rust type `u32`, found none",
+        ],
+    );
+    assert_mentions(
+        &error("via-host-no-err", &|i, name| {
+            i.get_typed_func::<(Result<(), ()>,), Result<u32, ()>>(&store, &[name])
+                .err()
+        }),
+        &[
+            "parameter `r`",
+            "result ok payload",
+            "expected none, found U32",
+        ],
+    );
+    assert_mentions(
+        &error("via-host-bare", &|i, name| {
+            i.get_typed_func::<(Result<(), ()>,), Option<u32>>(&store, &[name])
+                .err()
+        }),
+        &["function `via-host-bare`", "result", "an option"],
+    );
+}
+
+/// `Func::typed` names the function by the export path it was looked up by.
+#[test]
+fn typed_views_of_looked_up_functions_name_them() {
+    let (store, instance, _) = forwarding_instance();
+    let func = instance
+        .get_func(&store, "via-host-color")
+        .expect("exported");
+    let err = func
+        .typed::<(u32,), u32>(&store)
+        .err()
+        .expect("wrong types");
+    assert_mentions(
+        &err.to_string(),
+        &["function `via-host-color`", "parameter `c`", "U32"],
+    );
+}

@@ -18,7 +18,11 @@ use crate::values::{FlatVal, Val};
 
 /// A component function (cheap to clone).
 #[derive(Clone)]
-pub struct Func(pub(crate) Arc<FuncInner>);
+pub struct Func {
+    pub(crate) inner: Arc<FuncInner>,
+    /// The export path the host looked it up by, to name it in type errors.
+    name: Option<Arc<str>>,
+}
 
 pub(crate) struct FuncInner {
     pub ty: FuncType,
@@ -95,31 +99,54 @@ pub(crate) fn with_context<T, R>(
 
 impl Func {
     pub(crate) fn host<T: 'static>(ty: FuncType, f: HostFunc<T>) -> Func {
-        Func(Arc::new(FuncInner {
+        Func::new(FuncInner {
             ty,
             kind: FuncKind::Host(Arc::new(f)),
-        }))
+        })
     }
 
     pub(crate) fn lifted(ty: FuncType, lifted: Lifted) -> Func {
-        Func(Arc::new(FuncInner {
+        Func::new(FuncInner {
             ty,
             kind: FuncKind::Lifted(lifted),
-        }))
+        })
+    }
+
+    fn new(inner: FuncInner) -> Func {
+        Func {
+            inner: Arc::new(inner),
+            name: None,
+        }
+    }
+
+    /// The same function, named `name` in its type errors.
+    pub(crate) fn named(&self, name: String) -> Func {
+        Func {
+            inner: Arc::clone(&self.inner),
+            name: Some(name.into()),
+        }
     }
 
     /// The function's component type.
     pub fn ty(&self, _store: impl AsContext) -> FuncType {
-        self.0.ty.clone()
+        self.inner.ty.clone()
     }
 
     /// A statically typed view of the function; fails if `P` and `R` do not
-    /// match its type.
+    /// match its type, naming the function by the export path it was looked
+    /// up by ([`Instance::get_func`](super::Instance::get_func)).
     pub fn typed<P: ComponentParams, R: ComponentResult>(
         &self,
         _store: impl AsContext,
     ) -> Result<TypedFunc<P, R>, Error> {
-        TypedFunc::new(self.clone(), None)
+        TypedFunc::new(self.clone())
+    }
+
+    /// How type errors name the function.
+    pub(crate) fn describe(&self) -> String {
+        self.name
+            .as_ref()
+            .map_or("function".into(), |name| format!("function `{name}`"))
     }
 
     /// Calls the function. `results` must have one slot if the function has
@@ -147,7 +174,7 @@ impl Func {
         source: StringEncoding,
         caller: Option<&InstanceState>,
     ) -> Result<StringEncoding, Error> {
-        let ty = &self.0.ty;
+        let ty = &self.inner.ty;
         if params.len() != ty.params.len() {
             return Err(Error::Other(format!(
                 "function takes {} arguments, {} given",
@@ -166,7 +193,7 @@ impl Func {
             v.type_check(t)
                 .map_err(|e| Error::Other(format!("argument `{name}`: {e}")))?;
         }
-        match &self.0.kind {
+        match &self.inner.kind {
             FuncKind::Host(any) => {
                 let Some(host) = any.downcast_ref::<HostFunc<T>>() else {
                     return Err(Error::Other(

@@ -142,12 +142,12 @@ pub(crate) fn resolve_import<T: 'static>(
                 Candidate::Def(Definition::Func(func)) => {
                     Ok(Item::Func(Func::host(expected, func.clone())))
                 }
-                Candidate::Item(Item::Func(func)) if func.0.ty == expected => {
+                Candidate::Item(Item::Func(func)) if func.inner.ty == expected => {
                     Ok(Item::Func(func.clone()))
                 }
                 Candidate::Item(Item::Func(func)) => Err(Error::Link(format!(
                     "import `{path}` has the wrong type: expected {expected:?}, found {:?}",
-                    func.0.ty
+                    func.inner.ty
                 ))),
                 _ => Err(mismatch()),
             }

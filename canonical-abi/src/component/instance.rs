@@ -38,7 +38,7 @@ impl Instance {
     /// A function exported by an exported instance: `&["wasi:cli/run@0.2.0", "run"]`.
     pub fn get_func_path(&self, path: &[&str]) -> Option<Func> {
         match self.item(path)? {
-            Item::Func(func) => Some(func.clone()),
+            Item::Func(func) => Some(func.named(path.join("."))),
             _ => None,
         }
     }
@@ -47,7 +47,7 @@ impl Instance {
     /// function; fails if there is none or its type is not `(P) -> R`.
     pub fn get_typed_func<P: ComponentParams, R: ComponentResult>(
         &self,
-        _store: impl AsContext,
+        store: impl AsContext,
         path: &[&str],
     ) -> Result<TypedFunc<P, R>, Error> {
         let func = self.get_func_path(path).ok_or_else(|| {
@@ -56,7 +56,7 @@ impl Instance {
                 path.join(".")
             ))
         })?;
-        TypedFunc::new(func, Some(&path.join(".")))
+        func.typed(store)
     }
 
     /// An exported resource type, e.g. to drop an `own` the host received.

@@ -61,8 +61,11 @@ pub enum ComponentItem {
 /// A valid component may still import or export a component at its root,
 /// which no embedding can use: the [`Linker`](super::Linker) has no way to
 /// define a component, and the host cannot instantiate an exported one.
-/// Rejected on load, with wasmtime's wording, rather than at link time.
+/// Rejected on load, with wasmtime's wording, rather than at link time; so is
+/// a root export of a host function (see [`super::reexports`]), as wasmtime
+/// does.
 fn check_root_restrictions(
+    ir: &ir::Component,
     validated: &myrt_validator::component::ValidatedComponent,
 ) -> Result<(), Error> {
     use myrt_validator::component::types::ExternType;
@@ -82,6 +85,12 @@ fn check_root_restrictions(
             "exporting a component from the root component is not supported (export `{name}`): a host cannot instantiate it"
         )));
     }
+    if let Some(name) = super::reexports::first_reexported_import(ir, validated) {
+        return Err(Error::Invalid(format!(
+            "component export `{name}` is a reexport of an imported function which is not implemented: \
+             the host already has that function, call it directly"
+        )));
+    }
     Ok(())
 }
 
@@ -90,7 +99,7 @@ impl Component {
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Component, Error> {
         let ir = myrt_parser::component::decode_component(bytes.to_vec())?;
         let validated = myrt_validator::component::validate_component(&ir)?;
-        check_root_restrictions(&validated)?;
+        check_root_restrictions(&ir, &validated)?;
         Ok(Component(Arc::new(Inner {
             engine: engine.clone(),
             ir: Arc::new(ir),

@@ -24,7 +24,7 @@ pub(crate) fn lower<T: 'static>(
     options: Options,
     instance: Arc<InstanceState>,
 ) -> CoreFunc {
-    let ty = callee.0.ty.clone();
+    let ty = callee.inner.ty.clone();
     let core_ty = flatten_functype(&ty, FlattenContext::Lower);
     let core_functype = myrt_interp::FuncType::new(
         core_ty.params.iter().map(|t| core_valtype(*t)),

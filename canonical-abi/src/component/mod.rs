@@ -28,6 +28,7 @@ mod loaded;
 mod lower;
 mod memory;
 mod module_types;
+mod reexports;
 mod resources;
 mod state;
 mod typed;

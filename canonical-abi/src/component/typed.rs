@@ -149,21 +149,18 @@ impl<P: ComponentValue> ComponentValue for Option<P> {
     }
 }
 
-/// The ok and err types of a result type with both payloads.
-fn result_payloads(ty: &Type) -> Result<(&Type, &Type), TypeMismatch> {
+/// The ok and err types of a result type (`None` where it has no payload).
+fn result_payloads(ty: &Type) -> Result<(Option<&Type>, Option<&Type>), TypeMismatch> {
     match ty {
-        Type::Result {
-            ok: Some(ok),
-            err: Some(err),
-        } => Ok((ok, err)),
-        other => Err(TypeMismatch::new(
-            "a result with ok and err payloads",
-            other,
-        )),
+        Type::Result { ok, err } => Ok((ok.as_deref(), err.as_deref())),
+        other => Err(TypeMismatch::new("a result", other)),
     }
 }
 
-impl<O: ComponentValue, E: ComponentValue> ComponentValue for Result<O, E> {
+/// `Result<O, E>` is WIT's `result<O, E>`; `()` on either side stands for
+/// a missing payload, as in wasmtime: `Result<(), E>` is `result<_, E>`,
+/// `Result<T, ()>` is `result<T>` and `Result<(), ()>` is `result`.
+impl<O: ComponentResult, E: ComponentResult> ComponentValue for Result<O, E> {
     fn typecheck(ty: &Type) -> Result<(), TypeMismatch> {
         let (ok, err) = result_payloads(ty)?;
         O::typecheck(ok).map_err(|m| m.within("result ok payload"))?;
@@ -172,15 +169,15 @@ impl<O: ComponentValue, E: ComponentValue> ComponentValue for Result<O, E> {
     fn into_val(self, ty: &Type) -> Result<Val, Error> {
         let (ok, err) = result_payloads(ty)?;
         Ok(Val::Result(match self {
-            Ok(v) => Ok(Some(Box::new(v.into_val(ok)?))),
-            Err(e) => Err(Some(Box::new(e.into_val(err)?))),
+            Ok(v) => Ok(v.into_result(ok)?.map(Box::new)),
+            Err(e) => Err(e.into_result(err)?.map(Box::new)),
         }))
     }
     fn from_val(value: Val, ty: &Type) -> Result<Self, Error> {
         let (ok, err) = result_payloads(ty)?;
         match value {
-            Val::Result(Ok(Some(v))) => Ok(Ok(O::from_val(*v, ok)?)),
-            Val::Result(Err(Some(e))) => Ok(Err(E::from_val(*e, err)?)),
+            Val::Result(Ok(v)) => Ok(Ok(O::from_result(v.map(|v| *v), ok)?)),
+            Val::Result(Err(e)) => Ok(Err(E::from_result(e.map(|e| *e), err)?)),
             other => Err(wrong_value(ty, &other)),
         }
     }
@@ -196,7 +193,9 @@ pub trait ComponentParams: Sized + 'static {
     fn from_vals(values: Vec<Val>, types: &[Type]) -> Result<Self, Error>;
 }
 
-/// The result of a typed function: `()` or one [`ComponentValue`].
+/// What may be missing: the result of a typed function, or a payload of
+/// a `result` (see `Result`'s [`ComponentValue`]): `()` for none, or one
+/// [`ComponentValue`].
 pub trait ComponentResult: Sized + 'static {
     fn typecheck(ty: Option<&Type>) -> Result<(), TypeMismatch>;
     fn into_result(self, ty: Option<&Type>) -> Result<Option<Val>, Error>;
@@ -207,7 +206,7 @@ impl ComponentResult for () {
     fn typecheck(ty: Option<&Type>) -> Result<(), TypeMismatch> {
         match ty {
             None => Ok(()),
-            Some(t) => Err(TypeMismatch::new("no result", t)),
+            Some(t) => Err(TypeMismatch::new("none", t)),
         }
     }
     fn into_result(self, _: Option<&Type>) -> Result<Option<Val>, Error> {
@@ -218,8 +217,8 @@ impl ComponentResult for () {
     }
 }
 
-fn missing_result() -> Error {
-    Error::Other("the function has no result".into())
+fn missing_value() -> Error {
+    Error::Other("expected a value, found none".into())
 }
 
 impl<R: ComponentValue> ComponentResult for R {
@@ -227,18 +226,18 @@ impl<R: ComponentValue> ComponentResult for R {
         match ty {
             Some(t) => R::typecheck(t),
             None => Err(TypeMismatch(format!(
-                "expected a result of Rust type `{}`, found none",
+                "expected a value of Rust type `{}`, found none",
                 std::any::type_name::<R>()
             ))),
         }
     }
     fn into_result(self, ty: Option<&Type>) -> Result<Option<Val>, Error> {
-        Ok(Some(self.into_val(ty.ok_or_else(missing_result)?)?))
+        Ok(Some(self.into_val(ty.ok_or_else(missing_value)?)?))
     }
     fn from_result(value: Option<Val>, ty: Option<&Type>) -> Result<Self, Error> {
         match (value, ty) {
             (Some(v), Some(t)) => R::from_val(v, t),
-            _ => Err(missing_result()),
+            _ => Err(missing_value()),
         }
     }
 }
@@ -381,14 +380,15 @@ impl<P, R> Clone for TypedFunc<P, R> {
 }
 
 impl<P: ComponentParams, R: ComponentResult> TypedFunc<P, R> {
-    /// `name` names the function in a type error, if it has one.
-    pub(crate) fn new(func: Func, name: Option<&str>) -> Result<Self, Error> {
-        check_signature::<P, R>(&func.0.ty).map_err(|mismatch| {
-            let func = name.map_or("function".into(), |name| format!("function `{name}`"));
-            Error::Other(format!("{func} has the wrong type: {mismatch}"))
+    pub(crate) fn new(func: Func) -> Result<Self, Error> {
+        check_signature::<P, R>(&func.inner.ty).map_err(|mismatch| {
+            Error::Other(format!(
+                "{} has the wrong type: {mismatch}",
+                func.describe()
+            ))
         })?;
         Ok(TypedFunc {
-            params: param_types(&func.0.ty),
+            params: param_types(&func.inner.ty),
             func,
             _types: PhantomData,
         })
@@ -399,7 +399,7 @@ impl<P: ComponentParams, R: ComponentResult> TypedFunc<P, R> {
     }
 
     pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R, Error> {
-        let result_type = self.func.0.ty.result.as_ref();
+        let result_type = self.func.inner.ty.result.as_ref();
         let mut results: Vec<Val> = result_type.iter().map(|_| Val::Bool(false)).collect();
         let args = params.into_vals(&self.params)?;
         self.func.call(store, &args, &mut results)?;
