@@ -9,7 +9,11 @@ use crate::store::{InstanceEntity, NULL_REF, StoreInner};
 /// Evaluates `expr` in the context of the instance being built; the result is
 /// a value cell. Validation guarantees a well-typed expression, so a failure
 /// here means the validator let something through: it is reported, not a panic.
-pub(crate) fn eval_const_expr(expr: &ConstExpr, instance: &InstanceEntity, store: &StoreInner) -> Result<u64, Error> {
+pub(crate) fn eval_const_expr(
+    expr: &ConstExpr,
+    instance: &InstanceEntity,
+    store: &StoreInner,
+) -> Result<u64, Error> {
     let mut stack: Vec<u64> = Vec::with_capacity(2);
     for op in &expr.ops {
         let value = match *op {
@@ -18,9 +22,18 @@ pub(crate) fn eval_const_expr(expr: &ConstExpr, instance: &InstanceEntity, store
             ConstOp::F32Const(bits) => bits as u64,
             ConstOp::F64Const(bits) => bits,
             ConstOp::RefNull(_) => NULL_REF,
-            ConstOp::RefFunc(idx) => *instance.funcs.get(idx as usize).ok_or_else(|| invalid(expr))? as u64 + 1,
+            ConstOp::RefFunc(idx) => {
+                *instance
+                    .funcs
+                    .get(idx as usize)
+                    .ok_or_else(|| invalid(expr))? as u64
+                    + 1
+            }
             ConstOp::GlobalGet(idx) => {
-                let global = instance.globals.get(idx as usize).ok_or_else(|| invalid(expr))?;
+                let global = instance
+                    .globals
+                    .get(idx as usize)
+                    .ok_or_else(|| invalid(expr))?;
                 store.globals[*global as usize].value
             }
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {

@@ -17,7 +17,8 @@ use crate::{AsContext, AsContextMut, Engine, Error, Extern, ExternRef, Val, engi
 pub struct Func(pub(crate) Handle);
 
 /// A host function as the executor calls it: arguments and results as cells.
-pub(crate) type HostFunc<T> = Arc<dyn Fn(Caller<'_, T>, &[u64], &mut [u64]) -> Result<(), Error> + Send + Sync>;
+pub(crate) type HostFunc<T> =
+    Arc<dyn Fn(Caller<'_, T>, &[u64], &mut [u64]) -> Result<(), Error> + Send + Sync>;
 
 /// Inline capacity for argument and result cells of one call.
 type Cells = SmallVec<[u64; 8]>;
@@ -70,7 +71,12 @@ impl Func {
     }
 
     /// Calls the function; `params` and `results` must match its type.
-    pub fn call(&self, mut ctx: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+    pub fn call(
+        &self,
+        mut ctx: impl AsContextMut,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
         let store = ctx.as_context_mut();
         if self.0.store != store.id() {
             return Err(store_mismatch());
@@ -103,7 +109,9 @@ impl Func {
         ctx: impl AsContext,
     ) -> Result<TypedFunc<Params, Results>, Error> {
         let ty = self.ty(ctx);
-        if ty.params() != Params::valtypes().as_slice() || ty.results() != Results::valtypes().as_slice() {
+        if ty.params() != Params::valtypes().as_slice()
+            || ty.results() != Results::valtypes().as_slice()
+        {
             let expected = FuncType::new(Params::valtypes(), Results::valtypes());
             return Err(Error::Other(format!(
                 "function has type {ty}, not the requested {expected}"
@@ -141,27 +149,33 @@ pub(crate) fn dynamic_host_func<T: 'static>(
     ty: FuncType,
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
 ) -> HostFunc<T> {
-    Arc::new(move |caller: Caller<'_, T>, args: &[u64], results: &mut [u64]| {
-        let store = caller.store.id();
-        let params: SmallVec<[Val; 8]> = ty
-            .params()
-            .iter()
-            .zip(args)
-            .map(|(ty, cell)| Val::from_cell(*ty, *cell, store))
-            .collect();
-        let mut outs: SmallVec<[Val; 8]> = ty.results().iter().map(|ty| Val::default_for(*ty)).collect();
-        f(caller, &params, &mut outs)?;
-        for (i, ((out, ty), cell)) in outs.iter().zip(ty.results()).zip(results).enumerate() {
-            if out.ty() != *ty {
-                return Err(Error::Other(format!(
-                    "host function returned a {} as result {i}, but its type says {ty}",
-                    out.ty()
-                )));
+    Arc::new(
+        move |caller: Caller<'_, T>, args: &[u64], results: &mut [u64]| {
+            let store = caller.store.id();
+            let params: SmallVec<[Val; 8]> = ty
+                .params()
+                .iter()
+                .zip(args)
+                .map(|(ty, cell)| Val::from_cell(*ty, *cell, store))
+                .collect();
+            let mut outs: SmallVec<[Val; 8]> = ty
+                .results()
+                .iter()
+                .map(|ty| Val::default_for(*ty))
+                .collect();
+            f(caller, &params, &mut outs)?;
+            for (i, ((out, ty), cell)) in outs.iter().zip(ty.results()).zip(results).enumerate() {
+                if out.ty() != *ty {
+                    return Err(Error::Other(format!(
+                        "host function returned a {} as result {i}, but its type says {ty}",
+                        out.ty()
+                    )));
+                }
+                *cell = out.to_cell(store)?;
             }
-            *cell = out.to_cell(store)?;
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// A function whose type was checked once, so calls skip the dynamic checks.

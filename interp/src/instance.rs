@@ -2,7 +2,9 @@
 //! `instantiate.rs`.
 
 use crate::store::Handle;
-use crate::{AsContext, Error, Extern, Func, Global, Memory, Table, TypedFunc, WasmParams, WasmResults};
+use crate::{
+    AsContext, Error, Extern, Func, Global, Memory, Table, TypedFunc, WasmParams, WasmResults,
+};
 
 /// An instantiated module in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,7 +13,10 @@ pub struct Instance(pub(crate) Handle);
 impl Instance {
     pub fn get_export(&self, ctx: impl AsContext, name: &str) -> Option<Extern> {
         let store = ctx.as_context();
-        store.inner.instances[store.index(self.0)].exports.get(name).copied()
+        store.inner.instances[store.index(self.0)]
+            .exports
+            .get(name)
+            .copied()
     }
 
     pub fn get_func(&self, ctx: impl AsContext, name: &str) -> Option<Func> {
@@ -23,9 +28,9 @@ impl Instance {
         ctx: impl AsContext,
         name: &str,
     ) -> Result<TypedFunc<Params, Results>, Error> {
-        let func = self
-            .get_func(&ctx, name)
-            .ok_or_else(|| Error::Other(format!("the instance exports no function named `{name}`")))?;
+        let func = self.get_func(&ctx, name).ok_or_else(|| {
+            Error::Other(format!("the instance exports no function named `{name}`"))
+        })?;
         func.typed(ctx)
     }
 
@@ -42,12 +47,21 @@ impl Instance {
     }
 
     /// Every export, in the module's export order.
-    pub fn exports<'a, C: AsContext + ?Sized>(&self, ctx: &'a C) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
+    pub fn exports<'a, C: AsContext + ?Sized>(
+        &self,
+        ctx: &'a C,
+    ) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
         let store = ctx.as_context();
         let instance = &store.inner.instances[store.index(self.0)];
-        instance.module.inner.parsed.exports.iter().filter_map(move |export| {
-            let (name, ext) = instance.exports.get_key_value(export.name.as_str())?;
-            Some((name.as_str(), *ext))
-        })
+        instance
+            .module
+            .inner
+            .parsed
+            .exports
+            .iter()
+            .filter_map(move |export| {
+                let (name, ext) = instance.exports.get_key_value(export.name.as_str())?;
+                Some((name.as_str(), *ext))
+            })
     }
 }

@@ -12,13 +12,17 @@ use myrt_parser::{DataKind, ElemItems, ElemKind, ExternKind, Import, ImportKind}
 use crate::const_expr::eval_const_expr;
 use crate::module::ExternType;
 use crate::store::{
-    FuncEntity, GlobalEntity, Handle, InstanceEntity, MemoryEntity, NULL_REF, Store, StoreId, StoreInner, TableEntity,
-    WasmFunc, store_mismatch,
+    FuncEntity, GlobalEntity, Handle, InstanceEntity, MemoryEntity, NULL_REF, Store, StoreId,
+    StoreInner, TableEntity, WasmFunc, store_mismatch,
 };
 use crate::{Error, Extern, Func, Global, Instance, Memory, Module, Table, TrapCode, engine};
 
 /// Instantiates `module` with `imports` (in the module's import order).
-pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+pub(crate) fn instantiate<T>(
+    store: &mut Store<T>,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance, Error> {
     let parsed = &module.inner.parsed;
     if imports.len() != parsed.imports.len() {
         return Err(Error::Other(format!(
@@ -51,8 +55,16 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
     }
     let instance_index = store.inner.instances.len() as u32;
     let store_id = store.id();
-    allocate_definitions(&mut store.inner, store_id, module, instance_index, &mut instance)?;
-    let start = parsed.start.and_then(|idx| instance.funcs.get(idx as usize).copied());
+    allocate_definitions(
+        &mut store.inner,
+        store_id,
+        module,
+        instance_index,
+        &mut instance,
+    )?;
+    let start = parsed
+        .start
+        .and_then(|idx| instance.funcs.get(idx as usize).copied());
     store.inner.instances.push(instance);
 
     initialize_tables(&mut store.inner, instance_index)?;
@@ -64,7 +76,12 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
 }
 
 /// Checks that `ext` (of this store) has a type that matches the import (§4.5.2).
-fn check_import(store: &StoreInner, module: &Module, import: &Import, ext: &Extern) -> Result<(), Error> {
+fn check_import(
+    store: &StoreInner,
+    module: &Module,
+    import: &Import,
+    ext: &Extern,
+) -> Result<(), Error> {
     let parsed = &module.inner.parsed;
     let index = ext.handle().index as usize;
     let actual = match ext {
@@ -73,23 +90,28 @@ fn check_import(store: &StoreInner, module: &Module, import: &Import, ext: &Exte
         Extern::Memory(_) => ExternType::Memory(store.memories[index].current_type()),
         Extern::Global(_) => ExternType::Global(store.globals[index].ty),
     };
-    let expected = match &import.kind {
-        ImportKind::Func(type_idx) => {
-            ExternType::Func(parsed.types.get(*type_idx as usize).cloned().ok_or_else(|| {
-                Error::Other(format!(
-                    "import `{}`.`{}` has no valid type",
-                    import.module, import.name
-                ))
-            })?)
-        }
-        ImportKind::Table(ty) => ExternType::Table(*ty),
-        ImportKind::Memory(ty) => ExternType::Memory(*ty),
-        ImportKind::Global(ty) => ExternType::Global(*ty),
-    };
+    let expected =
+        match &import.kind {
+            ImportKind::Func(type_idx) => {
+                ExternType::Func(parsed.types.get(*type_idx as usize).cloned().ok_or_else(
+                    || {
+                        Error::Other(format!(
+                            "import `{}`.`{}` has no valid type",
+                            import.module, import.name
+                        ))
+                    },
+                )?)
+            }
+            ImportKind::Table(ty) => ExternType::Table(*ty),
+            ImportKind::Memory(ty) => ExternType::Memory(*ty),
+            ImportKind::Global(ty) => ExternType::Global(*ty),
+        };
     let matches = match (&expected, &actual) {
         (ExternType::Func(e), ExternType::Func(a)) => e == a,
         (ExternType::Table(e), ExternType::Table(a)) => {
-            e.element == a.element && e.table64 == a.table64 && limits_match((e.min, e.max), (a.min, a.max))
+            e.element == a.element
+                && e.table64 == a.table64
+                && limits_match((e.min, e.max), (a.min, a.max))
         }
         (ExternType::Memory(e), ExternType::Memory(a)) => {
             e.memory64 == a.memory64
@@ -143,24 +165,35 @@ fn allocate_definitions(
         }));
         instance.funcs.push(store.funcs.len() as u32 - 1);
     }
-    let defined_globals = parsed.globals.iter().skip(parsed.num_imported_globals as usize);
+    let defined_globals = parsed
+        .globals
+        .iter()
+        .skip(parsed.num_imported_globals as usize);
     for (ty, init) in defined_globals.zip(&parsed.global_inits) {
         let value = eval_const_expr(init, instance, store)?;
         store.globals.push(GlobalEntity { ty: *ty, value });
         instance.globals.push(store.globals.len() as u32 - 1);
     }
-    let defined_tables = parsed.tables.iter().skip(parsed.num_imported_tables as usize);
+    let defined_tables = parsed
+        .tables
+        .iter()
+        .skip(parsed.num_imported_tables as usize);
     for (i, ty) in defined_tables.enumerate() {
         let init = match parsed.table_inits.get(i) {
             Some(Some(expr)) => eval_const_expr(expr, instance, store)?,
             _ => NULL_REF,
         };
-        let table = TableEntity::new(*ty, init)
-            .ok_or_else(|| Error::Other(format!("cannot allocate a table of {} elements", ty.min)))?;
+        let table = TableEntity::new(*ty, init).ok_or_else(|| {
+            Error::Other(format!("cannot allocate a table of {} elements", ty.min))
+        })?;
         store.tables.push(table);
         instance.tables.push(store.tables.len() as u32 - 1);
     }
-    for ty in parsed.memories.iter().skip(parsed.num_imported_memories as usize) {
+    for ty in parsed
+        .memories
+        .iter()
+        .skip(parsed.num_imported_memories as usize)
+    {
         let memory = MemoryEntity::new(*ty)
             .ok_or_else(|| Error::Other(format!("cannot allocate a memory of {} pages", ty.min)))?;
         store.memories.push(memory);
@@ -171,10 +204,9 @@ fn allocate_definitions(
             ElemItems::Funcs(indices) => indices
                 .iter()
                 .map(|idx| {
-                    let func = instance
-                        .funcs
-                        .get(*idx as usize)
-                        .ok_or_else(|| Error::Other(format!("element segment refers to missing function {idx}")))?;
+                    let func = instance.funcs.get(*idx as usize).ok_or_else(|| {
+                        Error::Other(format!("element segment refers to missing function {idx}"))
+                    })?;
                     Ok(*func as u64 + 1)
                 })
                 .collect::<Result<_, Error>>()?,
@@ -192,12 +224,29 @@ fn allocate_definitions(
     for export in &parsed.exports {
         let index = export.index as usize;
         let ext = match export.kind {
-            ExternKind::Func => instance.funcs.get(index).map(|f| Extern::Func(Func(handle(f)))),
-            ExternKind::Table => instance.tables.get(index).map(|t| Extern::Table(Table(handle(t)))),
-            ExternKind::Memory => instance.memories.get(index).map(|m| Extern::Memory(Memory(handle(m)))),
-            ExternKind::Global => instance.globals.get(index).map(|g| Extern::Global(Global(handle(g)))),
+            ExternKind::Func => instance
+                .funcs
+                .get(index)
+                .map(|f| Extern::Func(Func(handle(f)))),
+            ExternKind::Table => instance
+                .tables
+                .get(index)
+                .map(|t| Extern::Table(Table(handle(t)))),
+            ExternKind::Memory => instance
+                .memories
+                .get(index)
+                .map(|m| Extern::Memory(Memory(handle(m)))),
+            ExternKind::Global => instance
+                .globals
+                .get(index)
+                .map(|g| Extern::Global(Global(handle(g)))),
         };
-        let ext = ext.ok_or_else(|| Error::Other(format!("export `{}` refers to a missing entity", export.name)))?;
+        let ext = ext.ok_or_else(|| {
+            Error::Other(format!(
+                "export `{}` refers to a missing entity",
+                export.name
+            ))
+        })?;
         instance.exports.insert(export.name.clone(), ext);
     }
     Ok(())
@@ -216,12 +265,14 @@ fn initialize_tables(store: &mut StoreInner, instance_index: u32) -> Result<(), 
             ElemKind::Active { table, offset } => {
                 let offset = eval_const_expr(offset, instance, store)?;
                 let cells = instance.elems[i].clone();
-                let table_index = *instance
-                    .tables
-                    .get(*table as usize)
-                    .ok_or_else(|| Error::Other(format!("element segment {i} refers to missing table {table}")))?;
+                let table_index = *instance.tables.get(*table as usize).ok_or_else(|| {
+                    Error::Other(format!(
+                        "element segment {i} refers to missing table {table}"
+                    ))
+                })?;
                 let table = &mut store.tables[table_index as usize].elems;
-                let dest = checked_range(offset, cells.len(), table.len()).ok_or(TrapCode::TableOutOfBounds)?;
+                let dest = checked_range(offset, cells.len(), table.len())
+                    .ok_or(TrapCode::TableOutOfBounds)?;
                 table[dest].copy_from_slice(&cells);
             }
         }
@@ -240,13 +291,15 @@ fn initialize_memories(store: &mut StoreInner, instance_index: u32) -> Result<()
         };
         let instance = &store.instances[instance_index as usize];
         let offset = eval_const_expr(offset, instance, store)?;
-        let memory_index = *instance
-            .memories
-            .get(*memory as usize)
-            .ok_or_else(|| Error::Other(format!("data segment {i} refers to missing memory {memory}")))?;
+        let memory_index = *instance.memories.get(*memory as usize).ok_or_else(|| {
+            Error::Other(format!(
+                "data segment {i} refers to missing memory {memory}"
+            ))
+        })?;
         let bytes = parsed.data_bytes(segment);
         let data = &mut store.memories[memory_index as usize].data;
-        let dest = checked_range(offset, bytes.len(), data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let dest =
+            checked_range(offset, bytes.len(), data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         data[dest].copy_from_slice(bytes);
         store.instances[instance_index as usize].datas_alive[i] = false;
     }

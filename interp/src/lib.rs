@@ -7,11 +7,11 @@
 //! ...) that are passed back together with the store.
 
 mod config;
+mod const_expr;
 pub(crate) mod engine;
 mod error;
 mod func;
 mod global;
-mod const_expr;
 mod instance;
 mod instantiate;
 mod linker;

@@ -7,7 +7,9 @@ use myrt_parser::FuncType;
 
 use crate::func::HostFunc;
 use crate::instantiate::instantiate;
-use crate::{AsContext, AsContextMut, Caller, Engine, Error, Extern, Func, Instance, IntoFunc, Module, Val};
+use crate::{
+    AsContext, AsContextMut, Caller, Engine, Error, Extern, Func, Instance, IntoFunc, Module, Val,
+};
 
 /// Names externs by (module, name) and instantiates modules against them.
 pub struct Linker<T> {
@@ -95,29 +97,43 @@ impl<T: 'static> Linker<T> {
 
     /// The extern defined as `module`.`name`. Host functions defined with
     /// `func_new`/`func_wrap` become a `Func` of this store here, hence `AsContextMut`.
-    pub fn get(&self, mut ctx: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {
-        let definition = self.definitions.get(&(module.to_owned(), name.to_owned()))?;
+    pub fn get(
+        &self,
+        mut ctx: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
+        let definition = self
+            .definitions
+            .get(&(module.to_owned(), name.to_owned()))?;
         Some(match definition {
             Definition::Extern(ext) => *ext,
-            Definition::HostFunc { ty, func } => {
-                Extern::Func(Func::from_host(ctx.as_context_mut(), ty.clone(), Arc::clone(func)))
-            }
+            Definition::HostFunc { ty, func } => Extern::Func(Func::from_host(
+                ctx.as_context_mut(),
+                ty.clone(),
+                Arc::clone(func),
+            )),
         })
     }
 
     /// Resolves the module's imports by name, then instantiates it.
-    pub fn instantiate(&self, mut ctx: impl AsContextMut<Data = T>, module: &Module) -> Result<Instance, Error> {
+    pub fn instantiate(
+        &self,
+        mut ctx: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance, Error> {
         let store = ctx.as_context_mut();
         let imports = module
             .imports()
             .map(|import| {
-                self.get(&mut *store, import.module(), import.name()).ok_or_else(|| {
-                    Error::Link(format!(
-                        "unknown import: `{}`.`{}` has not been defined",
-                        import.module(),
-                        import.name()
-                    ))
-                })
+                self.get(&mut *store, import.module(), import.name())
+                    .ok_or_else(|| {
+                        Error::Link(format!(
+                            "unknown import: `{}`.`{}` has not been defined",
+                            import.module(),
+                            import.name()
+                        ))
+                    })
             })
             .collect::<Result<Vec<_>, Error>>()?;
         instantiate(store, module, &imports)

@@ -23,7 +23,10 @@ impl MemoryEntity {
             return None;
         }
         let bytes = usize::try_from(ty.min.checked_mul(PAGE_SIZE)?).ok()?;
-        Some(MemoryEntity { ty, data: zeroed::bytes(bytes, bytes)? })
+        Some(MemoryEntity {
+            ty,
+            data: zeroed::bytes(bytes, bytes)?,
+        })
     }
 
     pub(crate) fn pages(&self) -> u64 {
@@ -41,7 +44,11 @@ impl MemoryEntity {
 
 /// The most pages `ty` may ever have.
 fn page_limit(ty: &MemoryType) -> u64 {
-    let addressable = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+    let addressable = if ty.memory64 {
+        MAX_PAGES_64
+    } else {
+        MAX_PAGES_32
+    };
     ty.max.map_or(addressable, |max| max.min(addressable))
 }
 
@@ -168,7 +175,12 @@ impl Memory {
     }
 
     /// Copies `buf` into the memory at `offset`.
-    pub fn write(&self, mut ctx: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<(), Error> {
+    pub fn write(
+        &self,
+        mut ctx: impl AsContextMut,
+        offset: usize,
+        buf: &[u8],
+    ) -> Result<(), Error> {
         let data = self.data_mut(&mut ctx);
         let range = checked_range(offset, buf.len(), data.len())?;
         data[range].copy_from_slice(buf);

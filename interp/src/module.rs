@@ -69,7 +69,9 @@ impl Module {
         } else if bodies == BodyValidation::Eager {
             inner.validator.validate_bodies(&inner.parsed)?;
         }
-        Ok(Module { inner: Arc::new(inner) })
+        Ok(Module {
+            inner: Arc::new(inner),
+        })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -87,7 +89,9 @@ impl Module {
             module: &import.module,
             name: &import.name,
             ty: match &import.kind {
-                ImportKind::Func(type_idx) => ExternType::Func(parsed.types[*type_idx as usize].clone()),
+                ImportKind::Func(type_idx) => {
+                    ExternType::Func(parsed.types[*type_idx as usize].clone())
+                }
                 ImportKind::Table(ty) => ExternType::Table(*ty),
                 ImportKind::Memory(ty) => ExternType::Memory(*ty),
                 ImportKind::Global(ty) => ExternType::Global(*ty),
@@ -105,7 +109,10 @@ impl Module {
                 ExternKind::Memory => ExternType::Memory(*parsed.memories.get(index)?),
                 ExternKind::Global => ExternType::Global(*parsed.globals.get(index)?),
             };
-            Some(ExportType { name: &export.name, ty })
+            Some(ExportType {
+                name: &export.name,
+                ty,
+            })
         })
     }
 }
@@ -125,14 +132,24 @@ impl std::fmt::Display for ExternType {
         match self {
             ExternType::Func(ty) => write!(f, "{ty}"),
             ExternType::Table(ty) => {
-                write!(f, "(table {}{}", if ty.table64 { "i64 " } else { "" }, ty.min)?;
+                write!(
+                    f,
+                    "(table {}{}",
+                    if ty.table64 { "i64 " } else { "" },
+                    ty.min
+                )?;
                 if let Some(max) = ty.max {
                     write!(f, " {max}")?;
                 }
                 write!(f, " {})", ty.element)
             }
             ExternType::Memory(ty) => {
-                write!(f, "(memory {}{}", if ty.memory64 { "i64 " } else { "" }, ty.min)?;
+                write!(
+                    f,
+                    "(memory {}{}",
+                    if ty.memory64 { "i64 " } else { "" },
+                    ty.min
+                )?;
                 if let Some(max) = ty.max {
                     write!(f, " {max}")?;
                 }

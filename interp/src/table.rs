@@ -38,7 +38,11 @@ impl TableEntity {
 
 /// The most slots `ty` may ever have: its maximum, or what its index type can address.
 fn elem_limit(ty: &TableType) -> u64 {
-    let addressable = if ty.table64 { u64::MAX } else { u32::MAX as u64 };
+    let addressable = if ty.table64 {
+        u64::MAX
+    } else {
+        u32::MAX as u64
+    };
     ty.max.map_or(addressable, |max| max.min(addressable))
 }
 
@@ -51,7 +55,10 @@ pub(crate) fn grow_table(table: &mut TableEntity, delta: u64, init: u64) -> Opti
         return None;
     }
     let new_len = usize::try_from(new).ok()?;
-    table.elems.try_reserve_exact(new_len - table.elems.len()).ok()?;
+    table
+        .elems
+        .try_reserve_exact(new_len - table.elems.len())
+        .ok()?;
     table.elems.resize(new_len, init);
     Some(old)
 }
@@ -108,7 +115,11 @@ impl Table {
         let slot = usize::try_from(index)
             .ok()
             .and_then(|i| table.elems.get_mut(i))
-            .ok_or_else(|| Error::Other(format!("table index {index} is out of bounds (table size {size})")))?;
+            .ok_or_else(|| {
+                Error::Other(format!(
+                    "table index {index} is out of bounds (table size {size})"
+                ))
+            })?;
         *slot = cell;
         Ok(())
     }

@@ -46,11 +46,19 @@ impl Val {
     }
 
     pub fn i32(&self) -> Option<i32> {
-        if let Val::I32(v) = self { Some(*v) } else { None }
+        if let Val::I32(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
 
     pub fn i64(&self) -> Option<i64> {
-        if let Val::I64(v) = self { Some(*v) } else { None }
+        if let Val::I64(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
 
     pub fn f32(&self) -> Option<f32> {
@@ -70,11 +78,19 @@ impl Val {
     }
 
     pub fn funcref(&self) -> Option<Option<Func>> {
-        if let Val::FuncRef(v) = self { Some(*v) } else { None }
+        if let Val::FuncRef(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
 
     pub fn externref(&self) -> Option<Option<ExternRef>> {
-        if let Val::ExternRef(v) = self { Some(*v) } else { None }
+        if let Val::ExternRef(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
 
     /// The value as a cell of store `store`; fails for a reference into another store.
@@ -97,7 +113,9 @@ impl Val {
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
             ValType::Ref(RefType::FuncRef) => Val::FuncRef(ref_handle(cell, store).map(Func)),
-            ValType::Ref(RefType::ExternRef) => Val::ExternRef(ref_handle(cell, store).map(ExternRef)),
+            ValType::Ref(RefType::ExternRef) => {
+                Val::ExternRef(ref_handle(cell, store).map(ExternRef))
+            }
             // Validation rejects SIMD, so no v128 value ever reaches a cell;
             // keep the bits rather than panic.
             ValType::V128 => Val::I64(cell as i64),
@@ -196,19 +214,35 @@ impl Extern {
     }
 
     pub fn into_func(self) -> Option<Func> {
-        if let Extern::Func(f) = self { Some(f) } else { None }
+        if let Extern::Func(f) = self {
+            Some(f)
+        } else {
+            None
+        }
     }
 
     pub fn into_table(self) -> Option<Table> {
-        if let Extern::Table(t) = self { Some(t) } else { None }
+        if let Extern::Table(t) = self {
+            Some(t)
+        } else {
+            None
+        }
     }
 
     pub fn into_memory(self) -> Option<Memory> {
-        if let Extern::Memory(m) = self { Some(m) } else { None }
+        if let Extern::Memory(m) = self {
+            Some(m)
+        } else {
+            None
+        }
     }
 
     pub fn into_global(self) -> Option<Global> {
-        if let Extern::Global(g) = self { Some(g) } else { None }
+        if let Extern::Global(g) = self {
+            Some(g)
+        } else {
+            None
+        }
     }
 
     /// The extern's current type (tables and memories report their current size as minimum).

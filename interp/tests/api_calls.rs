@@ -1,10 +1,13 @@
 //! Calls between the host and wasm through the public API. Calls that run
 //! wasm code need the engine's executor.
 
-use myrt_interp::{Caller, Engine, Error, Extern, Func, FuncType, Linker, Module, Store, TrapCode, Val, ValType};
+use myrt_interp::{
+    Caller, Engine, Error, Extern, Func, FuncType, Linker, Module, Store, TrapCode, Val, ValType,
+};
 
 fn module(engine: &Engine, wat: &str) -> Module {
-    Module::new(engine, &wat::parse_str(wat).expect("test wat parses")).expect("test module is valid")
+    Module::new(engine, &wat::parse_str(wat).expect("test wat parses"))
+        .expect("test module is valid")
 }
 
 #[test]
@@ -12,13 +15,18 @@ fn dynamic_calls_check_arguments() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
     let add = Func::wrap(&mut store, |a: i32, b: i32| a + b);
-    let err = add.call(&mut store, &[Val::I32(1)], &mut [Val::I32(0)]).unwrap_err();
+    let err = add
+        .call(&mut store, &[Val::I32(1)], &mut [Val::I32(0)])
+        .unwrap_err();
     assert_eq!(err.to_string(), "expected 2 arguments, got 1");
     let err = add
         .call(&mut store, &[Val::I32(1), Val::I64(2)], &mut [Val::I32(0)])
         .unwrap_err();
     assert_eq!(err.to_string(), "argument 1 has type i64, expected i32");
-    assert!(add.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut []).is_err());
+    assert!(
+        add.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut [])
+            .is_err()
+    );
     assert!(add.typed::<(i32, i32), i64>(&store).is_err());
     assert!(add.typed::<(i32, i32), i32>(&store).is_ok());
 }
@@ -86,7 +94,9 @@ fn dynamic_host_functions_and_typed_calls() {
     let instance = linker.instantiate(&mut store, &m).unwrap();
     let clamp = instance.get_func(&store, "clamp").unwrap();
     let mut results = [Val::F64(0), Val::I32(0)];
-    clamp.call(&mut store, &[(-3.0f64).into()], &mut results).unwrap();
+    clamp
+        .call(&mut store, &[(-3.0f64).into()], &mut results)
+        .unwrap();
     assert_eq!(results[0].f64(), Some(0.0));
     assert_eq!(results[1].i32(), Some(7));
     let typed = clamp.typed::<f64, (f64, i32)>(&store).unwrap();
@@ -99,7 +109,9 @@ fn host_errors_and_traps_reach_the_embedder() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("host", "fail", || -> Result<(), Error> { Err(Error::host("denied")) })
+        .func_wrap("host", "fail", || -> Result<(), Error> {
+            Err(Error::host("denied"))
+        })
         .unwrap();
     let m = module(
         &engine,
@@ -114,10 +126,15 @@ fn host_errors_and_traps_reach_the_embedder() {
     assert!(matches!(err, Error::Host(_)), "{err}");
     assert_eq!(err.to_string(), "host function failed: denied");
 
-    let div = instance.get_typed_func::<(i32, i32), i32>(&store, "div").unwrap();
+    let div = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "div")
+        .unwrap();
     assert_eq!(div.call(&mut store, (7, 2)).unwrap(), 3);
     let err = div.call(&mut store, (1, 0)).unwrap_err();
-    assert_eq!(err.as_trap().map(|t| t.code), Some(TrapCode::IntegerDivisionByZero));
+    assert_eq!(
+        err.as_trap().map(|t| t.code),
+        Some(TrapCode::IntegerDivisionByZero)
+    );
     assert!(
         err.to_string()
             .starts_with("integer divide by zero\nwasm backtrace:\n    0: "),
@@ -131,13 +148,21 @@ fn start_function_runs_at_instantiation_and_can_trap() {
     let mut store = Store::new(&engine, 0u32);
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("host", "tick", |mut caller: Caller<'_, u32>| *caller.data_mut() += 1)
+        .func_wrap("host", "tick", |mut caller: Caller<'_, u32>| {
+            *caller.data_mut() += 1
+        })
         .unwrap();
-    let m = module(&engine, r#"(module (import "host" "tick" (func $tick)) (start $tick))"#);
+    let m = module(
+        &engine,
+        r#"(module (import "host" "tick" (func $tick)) (start $tick))"#,
+    );
     linker.instantiate(&mut store, &m).unwrap();
     assert_eq!(*store.data(), 1);
 
-    let m = module(&engine, r#"(module (func $boom unreachable) (start $boom))"#);
+    let m = module(
+        &engine,
+        r#"(module (func $boom unreachable) (start $boom))"#,
+    );
     let err = linker.instantiate(&mut store, &m).unwrap_err();
     assert_eq!(err.as_trap().map(|t| t.code), Some(TrapCode::Unreachable));
 }
@@ -148,12 +173,19 @@ fn host_functions_can_call_back_into_wasm() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("host", "twice", |mut caller: Caller<'_, ()>, x: i32| -> Result<i32, Error> {
-            let inc = caller.get_export("inc").and_then(Extern::into_func).ok_or_else(|| Error::host("no inc"))?;
-            let inc = inc.typed::<i32, i32>(&caller)?;
-            let once = inc.call(&mut caller, x)?;
-            inc.call(&mut caller, once)
-        })
+        .func_wrap(
+            "host",
+            "twice",
+            |mut caller: Caller<'_, ()>, x: i32| -> Result<i32, Error> {
+                let inc = caller
+                    .get_export("inc")
+                    .and_then(Extern::into_func)
+                    .ok_or_else(|| Error::host("no inc"))?;
+                let inc = inc.typed::<i32, i32>(&caller)?;
+                let once = inc.call(&mut caller, x)?;
+                inc.call(&mut caller, once)
+            },
+        )
         .unwrap();
     let m = module(
         &engine,

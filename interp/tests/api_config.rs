@@ -13,7 +13,9 @@ fn call_depth_is_limited_by_the_config() {
     let engine = Engine::new(Config::new().max_call_depth(100));
     let module = Module::new(&engine, &wat::parse_str(RECURSE).unwrap()).unwrap();
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
     assert_eq!(down.call(&mut store, 50).unwrap(), 50);
     let err = down.call(&mut store, 1000).unwrap_err();
@@ -28,12 +30,17 @@ fn eager_translation_validates_and_translates_at_load() {
     let engine = Engine::new(Config::new().lazy_translation(false));
     let module = Module::new(&engine, &wat::parse_str(RECURSE).unwrap()).unwrap();
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
     assert_eq!(down.call(&mut store, 7).unwrap(), 7);
 
     let invalid = wat::parse_str("(module (func (drop)))").unwrap();
-    assert!(matches!(Module::new(&engine, &invalid), Err(Error::Invalid(_))));
+    assert!(matches!(
+        Module::new(&engine, &invalid),
+        Err(Error::Invalid(_))
+    ));
 }
 
 #[test]
@@ -42,11 +49,16 @@ fn deep_recursion_backtrace_collapses_identical_frames() {
     let wasm = wat::parse_str(r#"(module (func $f (export "f") (call $f)))"#).unwrap();
     let module = Module::new(&engine, &wasm).unwrap();
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
     let f = instance.get_func(&store, "f").unwrap();
     let error = f.call(&mut store, &[], &mut []).unwrap_err();
     let shown = error.to_string();
-    assert!(shown.starts_with("call stack exhausted\nwasm backtrace:\n    0: f (and "), "{shown}");
+    assert!(
+        shown.starts_with("call stack exhausted\nwasm backtrace:\n    0: f (and "),
+        "{shown}"
+    );
     assert_eq!(shown.lines().count(), 3, "{shown}");
 }
 
@@ -63,18 +75,31 @@ fn recursion_through_host_functions_traps_instead_of_overflowing() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("host", "reenter", |mut caller: myrt_interp::Caller<'_, ()>| -> Result<(), Error> {
-            let f = caller.get_export("f").and_then(|e| e.into_func()).expect("f is exported");
-            f.call(&mut caller, &[], &mut [])
-        })
+        .func_wrap(
+            "host",
+            "reenter",
+            |mut caller: myrt_interp::Caller<'_, ()>| -> Result<(), Error> {
+                let f = caller
+                    .get_export("f")
+                    .and_then(|e| e.into_func())
+                    .expect("f is exported");
+                f.call(&mut caller, &[], &mut [])
+            },
+        )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let f = instance.get_func(&store, "f").unwrap();
     let error = f.call(&mut store, &[], &mut []).unwrap_err();
-    assert!(error.to_string().contains("call stack exhausted"), "{error}");
+    assert!(
+        error.to_string().contains("call stack exhausted"),
+        "{error}"
+    );
     // The store stays usable afterwards.
     let error = f.call(&mut store, &[], &mut []).unwrap_err();
-    assert!(error.to_string().contains("call stack exhausted"), "{error}");
+    assert!(
+        error.to_string().contains("call stack exhausted"),
+        "{error}"
+    );
 }
 
 /// Dynamically linked code (componentize-py's libpython, `wasm-tools
@@ -92,15 +117,22 @@ fn extended_const_expressions_are_accepted_by_default_and_evaluated() {
     let engine = Engine::default();
     let module = Module::new(&engine, &wat::parse_str(EXTENDED_CONST).unwrap()).unwrap();
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
-    let get = instance.get_typed_func::<(), (i32, i64, i32)>(&store, "get").unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let get = instance
+        .get_typed_func::<(), (i32, i64, i32)>(&store, "get")
+        .unwrap();
     assert_eq!(get.call(&mut store, ()).unwrap(), (42, 42, 42));
 
     let strict = Engine::new(Config::new().wasm_extended_const(false));
     let Err(err) = Module::new(&strict, &wat::parse_str(EXTENDED_CONST).unwrap()) else {
         panic!("extended-const accepted with the feature off");
     };
-    assert!(err.to_string().contains("constant expression required"), "{err}");
+    assert!(
+        err.to_string().contains("constant expression required"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -111,12 +143,17 @@ fn prevalidated_modules_still_validate_each_body_when_it_is_translated() {
                    (func (export "bad") (drop)))"#,
     )
     .unwrap();
-    assert!(matches!(Module::new(&engine, &wasm), Err(Error::Invalid(_))));
+    assert!(matches!(
+        Module::new(&engine, &wasm),
+        Err(Error::Invalid(_))
+    ));
     // The component validator has checked the bodies of the modules it passes
     // here; were it wrong, the first call of the body reports the error.
     let module = Module::new_prevalidated(&engine, &wasm).expect("module-level rules hold");
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
     let ok = instance.get_typed_func::<(), i32>(&store, "ok").unwrap();
     assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
     let bad = instance.get_typed_func::<(), ()>(&store, "bad").unwrap();
@@ -133,7 +170,9 @@ fn backtraces_show_rust_symbols_demangled() {
     let engine = Engine::default();
     let module = Module::new(&engine, &wasm).unwrap();
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
     let f = instance.get_typed_func::<(), ()>(&store, "f").unwrap();
     let err = f.call(&mut store, ()).unwrap_err();
     let trap = err.as_trap().expect("a trap");

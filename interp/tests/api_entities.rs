@@ -2,12 +2,13 @@
 //! initializes them (no wasm code runs in these tests).
 
 use myrt_interp::{
-    Engine, Error, ExternRef, Global, GlobalType, Linker, Memory, MemoryType, Module, RefType, Store, Table, TableType,
-    TrapCode, Val, ValType,
+    Engine, Error, ExternRef, Global, GlobalType, Linker, Memory, MemoryType, Module, RefType,
+    Store, Table, TableType, TrapCode, Val, ValType,
 };
 
 fn module(engine: &Engine, wat: &str) -> Module {
-    Module::new(engine, &wat::parse_str(wat).expect("test wat parses")).expect("test module is valid")
+    Module::new(engine, &wat::parse_str(wat).expect("test wat parses"))
+        .expect("test module is valid")
 }
 
 fn trap_code(result: Result<myrt_interp::Instance, Error>) -> TrapCode {
@@ -70,7 +71,11 @@ fn tables_grow_within_their_limits() {
     let table = Table::new(&mut store, ty, Val::ExternRef(None)).unwrap();
     let host = ExternRef::new(&mut store, "hello");
     table.set(&mut store, 1, host.into()).unwrap();
-    let got = table.get(&store, 1).and_then(|v| v.externref()).flatten().unwrap();
+    let got = table
+        .get(&store, 1)
+        .and_then(|v| v.externref())
+        .flatten()
+        .unwrap();
     assert_eq!(got.data(&store).downcast_ref::<&str>(), Some(&"hello"));
     assert!(table.get(&store, 2).is_none());
     assert!(table.set(&mut store, 2, Val::ExternRef(None)).is_err());
@@ -81,7 +86,14 @@ fn tables_grow_within_their_limits() {
 
     assert_eq!(table.grow(&mut store, 2, host.into()).unwrap(), 2);
     assert_eq!(table.size(&store), 4);
-    assert!(table.get(&store, 3).unwrap().externref().flatten().is_some());
+    assert!(
+        table
+            .get(&store, 3)
+            .unwrap()
+            .externref()
+            .flatten()
+            .is_some()
+    );
     assert!(table.grow(&mut store, 1, Val::ExternRef(None)).is_err());
     assert_eq!(table.grow(&mut store, 0, Val::ExternRef(None)).unwrap(), 4);
     assert_eq!(table.ty(&store).min, 4, "the current size is the minimum");
@@ -111,7 +123,10 @@ fn memories_grow_to_at_most_65536_pages() {
 
     let unbounded = MemoryType { max: None, ..ty };
     let memory = Memory::new(&mut store, unbounded).unwrap();
-    assert!(memory.grow(&mut store, 65536).is_err(), "65537 pages exceed 4 GiB");
+    assert!(
+        memory.grow(&mut store, 65536).is_err(),
+        "65537 pages exceed 4 GiB"
+    );
     let too_big = MemoryType {
         min: 65537,
         ..unbounded
@@ -137,7 +152,14 @@ fn instantiation_evaluates_initializers_and_segments() {
             (data (i32.const 16) "z"))"#,
     );
     let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-    assert_eq!(instance.get_global(&store, "ext").unwrap().get(&store).i64(), Some(42));
+    assert_eq!(
+        instance
+            .get_global(&store, "ext")
+            .unwrap()
+            .get(&store)
+            .i64(),
+        Some(42)
+    );
     let f = instance
         .get_global(&store, "f")
         .unwrap()
@@ -232,6 +254,9 @@ fn trap_display_is_the_spec_message_with_a_backtrace() {
         trap.to_string(),
         "integer divide by zero\nwasm backtrace:\n    0: div\n    1: <module>!func[0]"
     );
-    assert_eq!(TrapCode::IndirectCallToNull.message(), "uninitialized element");
+    assert_eq!(
+        TrapCode::IndirectCallToNull.message(),
+        "uninitialized element"
+    );
     assert_eq!(TrapCode::StackOverflow.message(), "call stack exhausted");
 }

@@ -1,12 +1,13 @@
 //! Module loading, import resolution and link errors through the public API.
 
 use myrt_interp::{
-    Engine, Error, ExternType, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Module, RefType, Store,
-    Table, TableType, Val, ValType,
+    Engine, Error, ExternType, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType,
+    Module, RefType, Store, Table, TableType, Val, ValType,
 };
 
 fn module(engine: &Engine, wat: &str) -> Module {
-    Module::new(engine, &wat::parse_str(wat).expect("test wat parses")).expect("test module is valid")
+    Module::new(engine, &wat::parse_str(wat).expect("test wat parses"))
+        .expect("test module is valid")
 }
 
 fn link_error(result: Result<myrt_interp::Instance, Error>) -> String {
@@ -44,7 +45,9 @@ fn malformed_and_invalid_modules_are_rejected() {
         Err(Error::Decode(_))
     ));
     let invalid = wat::parse_str("(module (func (result i32) i64.const 0))").unwrap();
-    let err = Module::new(&engine, &invalid).err().expect("type mismatch is invalid");
+    let err = Module::new(&engine, &invalid)
+        .err()
+        .expect("type mismatch is invalid");
     assert!(matches!(err, Error::Invalid(_)), "{err}");
     assert!(err.to_string().starts_with("invalid module: "), "{err}");
 }
@@ -92,7 +95,10 @@ fn missing_import_is_an_unknown_import() {
     let mut store = Store::new(&engine, ());
     let m = module(&engine, r#"(module (import "spectest" "foo" (func)))"#);
     let message = link_error(Linker::new(&engine).instantiate(&mut store, &m));
-    assert_eq!(message, "unknown import: `spectest`.`foo` has not been defined");
+    assert_eq!(
+        message,
+        "unknown import: `spectest`.`foo` has not been defined"
+    );
 }
 
 #[test]
@@ -110,7 +116,10 @@ fn function_import_must_have_the_same_type() {
 
     let m = module(&engine, r#"(module (import "m" "f" (global i32)))"#);
     let message = link_error(linker.instantiate(&mut store, &m));
-    assert!(message.starts_with("incompatible import type for `m`.`f`"), "{message}");
+    assert!(
+        message.starts_with("incompatible import type for `m`.`f`"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -177,7 +186,11 @@ fn table_and_global_imports_check_element_type_and_mutability() {
         r#"(module (import "m" "t" (table 5 25 funcref)) (import "m" "g" (global i32)))"#,
     );
     linker.instantiate(&mut store, &ok).unwrap();
-    for bad in ["(table 5 externref)", "(table 11 funcref)", "(table 5 15 funcref)"] {
+    for bad in [
+        "(table 5 externref)",
+        "(table 11 funcref)",
+        "(table 5 15 funcref)",
+    ] {
         let m = module(&engine, &format!(r#"(module (import "m" "t" {bad}))"#));
         link_error(linker.instantiate(&mut store, &m));
     }
@@ -199,7 +212,10 @@ fn registered_instances_satisfy_imports() {
     );
     let instance = linker.instantiate(&mut store, &provider).unwrap();
     linker.instance(&store, "provider", instance).unwrap();
-    let names: Vec<_> = instance.exports(&store).map(|(name, _)| name.to_owned()).collect();
+    let names: Vec<_> = instance
+        .exports(&store)
+        .map(|(name, _)| name.to_owned())
+        .collect();
     assert_eq!(names, ["g", "mem", "f"]);
 
     let consumer = module(
@@ -213,7 +229,9 @@ fn registered_instances_satisfy_imports() {
     let instance = linker.instantiate(&mut store, &consumer).unwrap();
     let copy = instance.get_global(&store, "copy").unwrap();
     assert_eq!(copy.get(&store).i32(), Some(42));
-    let shared = linker.get(&mut store, "provider", "mem").and_then(|e| e.into_memory());
+    let shared = linker
+        .get(&mut store, "provider", "mem")
+        .and_then(|e| e.into_memory());
     assert!(shared.is_some());
 }
 
@@ -252,7 +270,11 @@ fn handles_from_another_store_are_rejected() {
             .to_string(),
         "a handle or reference from another store was used with this store"
     );
-    assert!(Linker::new(&engine).define(&second, "m", "f", func).is_err());
+    assert!(
+        Linker::new(&engine)
+            .define(&second, "m", "f", func)
+            .is_err()
+    );
     let global = Global::new(
         &mut second,
         GlobalType {

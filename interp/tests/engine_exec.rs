@@ -431,7 +431,9 @@ fn memory_moved_by_a_host_call_and_calls_across_instances() {
 /// results as the same steps through locals, which never use it.
 #[test]
 fn accumulated_expressions_match_steps_through_locals() {
-    let ops = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
+    let ops = [
+        "add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr",
+    ];
     for ty in ["i32", "i64"] {
         let mut funcs = String::new();
         for op in ops {
@@ -472,7 +474,13 @@ fn accumulated_expressions_match_steps_through_locals() {
                 let func = instance.get_func(&*store, name).expect("exported");
                 let args: Vec<Val> = args
                     .iter()
-                    .map(|&v| if ty == "i32" { Val::I32(v as i32) } else { Val::I64(v) })
+                    .map(|&v| {
+                        if ty == "i32" {
+                            Val::I32(v as i32)
+                        } else {
+                            Val::I64(v)
+                        }
+                    })
                     .collect();
                 let mut out = [Val::I32(0)];
                 func.call(store, &args, &mut out).expect("runs");
@@ -500,9 +508,18 @@ fn accumulated_expressions_match_steps_through_locals() {
 #[test]
 fn accumulated_loads_and_stores_match_steps_through_locals() {
     let loads = [
-        ("i32", "i32.load"), ("i64", "i64.load"), ("i32", "i32.load8_s"), ("i32", "i32.load8_u"),
-        ("i32", "i32.load16_s"), ("i32", "i32.load16_u"), ("i64", "i64.load8_s"), ("i64", "i64.load8_u"),
-        ("i64", "i64.load16_s"), ("i64", "i64.load16_u"), ("i64", "i64.load32_s"), ("i64", "i64.load32_u"),
+        ("i32", "i32.load"),
+        ("i64", "i64.load"),
+        ("i32", "i32.load8_s"),
+        ("i32", "i32.load8_u"),
+        ("i32", "i32.load16_s"),
+        ("i32", "i32.load16_u"),
+        ("i64", "i64.load8_s"),
+        ("i64", "i64.load8_u"),
+        ("i64", "i64.load16_s"),
+        ("i64", "i64.load16_u"),
+        ("i64", "i64.load32_s"),
+        ("i64", "i64.load32_u"),
     ];
     let mut funcs = String::new();
     for (i, (ty, load)) in loads.iter().enumerate() {
@@ -512,8 +529,9 @@ fn accumulated_loads_and_stores_match_steps_through_locals() {
                 ({ty}.store offset=64 (local.get $p) ({ty}.add ({load} offset=3 (i32.add (local.get $p) (i32.const 5))) ({ty}.const 9)))
                 (i64.extend_{ty}_u ({load} offset=64 (local.get $p))))"#
         ).replace("i64.extend_i64_u", "i64.add (i64.const 0)"));
-        funcs.push_str(&format!(
-            r#"
+        funcs.push_str(
+            &format!(
+                r#"
             (func (export "stepped_{i}") (param $p i32) (param $x i64) (result i64)
                 (local $a i32) (local $v {ty})
                 (local.set $a (i32.add (local.get $p) (i32.const 5)))
@@ -522,7 +540,9 @@ fn accumulated_loads_and_stores_match_steps_through_locals() {
                 ({ty}.store offset=64 (local.get $p) (local.get $v))
                 (local.set $v ({load} offset=64 (local.get $p)))
                 (i64.extend_{ty}_u (local.get $v)))"#
-        ).replace("i64.extend_i64_u", "i64.add (i64.const 0)"));
+            )
+            .replace("i64.extend_i64_u", "i64.add (i64.const 0)"),
+        );
     }
     funcs.push_str(
         r#"
@@ -557,8 +577,14 @@ fn accumulated_loads_and_stores_match_steps_through_locals() {
         .expect("exported");
     copy.call(&mut store, (0, 200)).expect("runs");
     let low = |v: i64| v & 0xffff_ffff;
-    assert_eq!(low(read.call(&mut store, 200).unwrap()), low(read.call(&mut store, 0).unwrap()));
-    assert_eq!(read.call(&mut store, 208).unwrap(), read.call(&mut store, 8).unwrap());
+    assert_eq!(
+        low(read.call(&mut store, 200).unwrap()),
+        low(read.call(&mut store, 0).unwrap())
+    );
+    assert_eq!(
+        read.call(&mut store, 208).unwrap(),
+        read.call(&mut store, 8).unwrap()
+    );
 }
 
 /// `br_if` and `if` on a condition left in the accumulator take the right
@@ -579,6 +605,10 @@ fn branches_on_accumulated_conditions() {
         .get_typed_func::<i32, i32>(&store, "pick")
         .expect("exported");
     for (x, expected) in [(0, 10), (2, 10), (1, 20), (3, 30)] {
-        assert_eq!(pick.call(&mut store, x).expect("runs"), expected, "pick({x})");
+        assert_eq!(
+            pick.call(&mut store, x).expect("runs"),
+            expected,
+            "pick({x})"
+        );
     }
 }

@@ -13,8 +13,15 @@ use crate::types::*;
 /// Decodes a WebAssembly binary module.
 pub fn decode_module(bytes: impl Into<Arc<[u8]>>) -> Result<Module, DecodeError> {
     let bytes: Arc<[u8]> = bytes.into();
-    let mut module = Module { bytes: bytes.clone(), ..Module::default() };
-    let mut decoder = Decoder { module: &mut module, last_section: 0, code_count: None };
+    let mut module = Module {
+        bytes: bytes.clone(),
+        ..Module::default()
+    };
+    let mut decoder = Decoder {
+        module: &mut module,
+        last_section: 0,
+        code_count: None,
+    };
     // WebAssembly 2.0's encoding rules: with later features on, wasmparser
     // would accept encodings 2.0 calls malformed (e.g. overlong memory limits).
     let mut parser = Parser::new(0);
@@ -62,15 +69,23 @@ impl Decoder<'_> {
         if let Some(rank) = section_rank(&payload) {
             if rank <= self.last_section {
                 let at = payload.as_section().map_or(0, |(_, r)| offset(r.start));
-                return Err(DecodeError::new(at, "unexpected content after last section (section out of order or duplicated)"));
+                return Err(DecodeError::new(
+                    at,
+                    "unexpected content after last section (section out of order or duplicated)",
+                ));
             }
             self.last_section = rank;
         }
         let m = &mut *self.module;
         match payload {
-            Payload::Version { encoding, range, .. } => {
+            Payload::Version {
+                encoding, range, ..
+            } => {
                 if encoding != wp::Encoding::Module {
-                    return Err(DecodeError::new(offset(range.start), "expected a core module, found a component"));
+                    return Err(DecodeError::new(
+                        offset(range.start),
+                        "expected a core module, found a component",
+                    ));
                 }
             }
             Payload::TypeSection(reader) => {
@@ -78,14 +93,28 @@ impl Decoder<'_> {
                     let (at, group) = group?;
                     let at = offset(at);
                     if group.is_explicit_rec_group() {
-                        return Err(DecodeError::new(at, "recursive type groups (GC) are not supported"));
+                        return Err(DecodeError::new(
+                            at,
+                            "recursive type groups (GC) are not supported",
+                        ));
                     }
                     for sub in group.into_types() {
                         let wp::CompositeInnerType::Func(ty) = &sub.composite_type.inner else {
-                            return Err(DecodeError::new(at, "only function types are supported (GC types are not)"));
+                            return Err(DecodeError::new(
+                                at,
+                                "only function types are supported (GC types are not)",
+                            ));
                         };
-                        let params = ty.params().iter().map(|t| val_type(*t, at)).collect::<Result<Vec<_>, _>>()?;
-                        let results = ty.results().iter().map(|t| val_type(*t, at)).collect::<Result<Vec<_>, _>>()?;
+                        let params = ty
+                            .params()
+                            .iter()
+                            .map(|t| val_type(*t, at))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        let results = ty
+                            .results()
+                            .iter()
+                            .map(|t| val_type(*t, at))
+                            .collect::<Result<Vec<_>, _>>()?;
                         m.types.push(FuncType::new(params, results));
                     }
                 }
@@ -118,9 +147,18 @@ impl Decoder<'_> {
                             m.num_imported_globals += 1;
                             ImportKind::Global(t)
                         }
-                        wp::TypeRef::Tag(_) => return Err(DecodeError::new(at, "exception handling (tag imports) is not supported")),
+                        wp::TypeRef::Tag(_) => {
+                            return Err(DecodeError::new(
+                                at,
+                                "exception handling (tag imports) is not supported",
+                            ));
+                        }
                     };
-                    m.imports.push(Import { module: import.module.to_owned(), name: import.name.to_owned(), kind });
+                    m.imports.push(Import {
+                        module: import.module.to_owned(),
+                        name: import.name.to_owned(),
+                        kind,
+                    });
                 }
             }
             Payload::FunctionSection(reader) => {
@@ -144,7 +182,10 @@ impl Decoder<'_> {
                 }
             }
             Payload::TagSection(reader) => {
-                return Err(DecodeError::new(offset(reader.range().start), "exception handling (tag section) is not supported"));
+                return Err(DecodeError::new(
+                    offset(reader.range().start),
+                    "exception handling (tag section) is not supported",
+                ));
             }
             Payload::GlobalSection(reader) => {
                 for global in reader.into_iter_with_offsets() {
@@ -161,9 +202,18 @@ impl Decoder<'_> {
                         wp::ExternalKind::Table => ExternKind::Table,
                         wp::ExternalKind::Memory => ExternKind::Memory,
                         wp::ExternalKind::Global => ExternKind::Global,
-                        wp::ExternalKind::Tag => return Err(DecodeError::new(offset(at), "exception handling (tag exports) is not supported")),
+                        wp::ExternalKind::Tag => {
+                            return Err(DecodeError::new(
+                                offset(at),
+                                "exception handling (tag exports) is not supported",
+                            ));
+                        }
                     };
-                    m.exports.push(Export { name: export.name.to_owned(), kind, index: export.index });
+                    m.exports.push(Export {
+                        name: export.name.to_owned(),
+                        kind,
+                        index: export.index,
+                    });
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(func),
@@ -178,9 +228,13 @@ impl Decoder<'_> {
                     let data = data?;
                     let kind = match data.kind {
                         wp::DataKind::Passive => DataKind::Passive,
-                        wp::DataKind::Active { memory_index, offset_expr } => {
-                            DataKind::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
-                        }
+                        wp::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataKind::Active {
+                            memory: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
                     };
                     let end = offset(data.range.end);
                     let range = end - data.data.len()..end;
@@ -189,13 +243,20 @@ impl Decoder<'_> {
                 if let Some(count) = m.data_count
                     && count as usize != m.datas.len()
                 {
-                    return Err(DecodeError::new(0, "data count and data section have inconsistent lengths"));
+                    return Err(DecodeError::new(
+                        0,
+                        "data count and data section have inconsistent lengths",
+                    ));
                 }
             }
-            Payload::CodeSectionStart { count, range, .. } => self.code_count = Some((count, offset(range.start))),
+            Payload::CodeSectionStart { count, range, .. } => {
+                self.code_count = Some((count, offset(range.start)))
+            }
             Payload::CodeSectionEntry(body) => {
                 let range = body.range();
-                m.bodies.push(FuncBody { range: offset(range.start)..offset(range.end) });
+                m.bodies.push(FuncBody {
+                    range: offset(range.start)..offset(range.end),
+                });
             }
             Payload::CustomSection(section) => {
                 if let wp::KnownCustom::Name(reader) = section.as_known() {
@@ -217,12 +278,18 @@ impl Decoder<'_> {
         let defined_funcs = m.funcs.len() - m.num_imported_funcs as usize;
         let (code_count, at) = self.code_count.unwrap_or((0, m.bytes.len()));
         if defined_funcs != code_count as usize || m.bodies.len() != code_count as usize {
-            return Err(DecodeError::new(at, "function and code section have inconsistent lengths"));
+            return Err(DecodeError::new(
+                at,
+                "function and code section have inconsistent lengths",
+            ));
         }
         if let Some(count) = m.data_count
             && count as usize != m.datas.len()
         {
-            return Err(DecodeError::new(m.bytes.len(), "data count and data section have inconsistent lengths"));
+            return Err(DecodeError::new(
+                m.bytes.len(),
+                "data count and data section have inconsistent lengths",
+            ));
         }
         Ok(())
     }
@@ -230,7 +297,11 @@ impl Decoder<'_> {
 
 /// Reads the module name; the function name map is only located here, and
 /// decoded by [`func_names`] when a name is first asked for.
-fn read_names(reader: wp::NameSectionReader<'_>, bytes: &Arc<[u8]>, names: &mut Names) -> Result<(), DecodeError> {
+fn read_names(
+    reader: wp::NameSectionReader<'_>,
+    bytes: &Arc<[u8]>,
+    names: &mut Names,
+) -> Result<(), DecodeError> {
     for name in reader {
         match name? {
             wp::Name::Module { name, .. } => names.module = Some(name.to_owned()),
@@ -278,12 +349,20 @@ fn ref_type(ty: wp::RefType, at: usize) -> Result<RefType, DecodeError> {
     } else if ty == wp::RefType::EXTERNREF {
         Ok(RefType::ExternRef)
     } else {
-        Err(DecodeError::new(at, format!("reference type {ty} is not supported (only funcref and externref)")))
+        Err(DecodeError::new(
+            at,
+            format!("reference type {ty} is not supported (only funcref and externref)"),
+        ))
     }
 }
 
 pub(crate) fn table_type(ty: wp::TableType, at: usize) -> Result<TableType, DecodeError> {
-    Ok(TableType { element: ref_type(ty.element_type, at)?, min: ty.initial, max: ty.maximum, table64: ty.table64 })
+    Ok(TableType {
+        element: ref_type(ty.element_type, at)?,
+        min: ty.initial,
+        max: ty.maximum,
+        table64: ty.table64,
+    })
 }
 
 pub(crate) fn memory_type(ty: wp::MemoryType) -> MemoryType {
@@ -302,7 +381,10 @@ pub(crate) fn global_type(ty: wp::GlobalType, at: usize) -> Result<GlobalType, D
     if ty.shared {
         return Err(DecodeError::new(at, "malformed mutability"));
     }
-    Ok(GlobalType { content: val_type(ty.content_type, at)?, mutable: ty.mutable })
+    Ok(GlobalType {
+        content: val_type(ty.content_type, at)?,
+        mutable: ty.mutable,
+    })
 }
 
 fn const_expr(expr: &wp::ConstExpr<'_>) -> Result<ConstExpr, DecodeError> {
@@ -317,7 +399,11 @@ fn const_expr(expr: &wp::ConstExpr<'_>) -> Result<ConstExpr, DecodeError> {
             wp::Operator::I64Const { value } => ConstOp::I64Const(value),
             wp::Operator::F32Const { value } => ConstOp::F32Const(value.bits()),
             wp::Operator::F64Const { value } => ConstOp::F64Const(value.bits()),
-            wp::Operator::RefNull { hty } => ConstOp::RefNull(ref_type(wp::RefType::new(true, hty).ok_or_else(|| DecodeError::new(at, "invalid heap type"))?, at)?),
+            wp::Operator::RefNull { hty } => ConstOp::RefNull(ref_type(
+                wp::RefType::new(true, hty)
+                    .ok_or_else(|| DecodeError::new(at, "invalid heap type"))?,
+                at,
+            )?),
             wp::Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             wp::Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
             wp::Operator::I32Add => ConstOp::I32Add,
@@ -332,7 +418,10 @@ fn const_expr(expr: &wp::ConstExpr<'_>) -> Result<ConstExpr, DecodeError> {
         ops.push(op);
     }
     if !reader.eof() {
-        return Err(DecodeError::new(offset(reader.original_position()), "unexpected content after end of constant expression"));
+        return Err(DecodeError::new(
+            offset(reader.original_position()),
+            "unexpected content after end of constant expression",
+        ));
     }
     Ok(ConstExpr { ops, offset: start })
 }
@@ -342,18 +431,31 @@ fn elem_segment(elem: wp::Element<'_>) -> Result<ElemSegment, DecodeError> {
     let kind = match elem.kind {
         wp::ElementKind::Passive => ElemKind::Passive,
         wp::ElementKind::Declared => ElemKind::Declared,
-        wp::ElementKind::Active { table_index, offset_expr } => {
-            ElemKind::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
-        }
+        wp::ElementKind::Active {
+            table_index,
+            offset_expr,
+        } => ElemKind::Active {
+            table: table_index.unwrap_or(0),
+            offset: const_expr(&offset_expr)?,
+        },
     };
     let (ty, items) = match elem.items {
-        wp::ElementItems::Functions(reader) => {
-            (RefType::FuncRef, ElemItems::Funcs(reader.into_iter().collect::<Result<_, _>>()?))
-        }
+        wp::ElementItems::Functions(reader) => (
+            RefType::FuncRef,
+            ElemItems::Funcs(reader.into_iter().collect::<Result<_, _>>()?),
+        ),
         wp::ElementItems::Expressions(ty, reader) => {
-            let exprs = reader.into_iter().map(|e| const_expr(&e?)).collect::<Result<_, _>>()?;
+            let exprs = reader
+                .into_iter()
+                .map(|e| const_expr(&e?))
+                .collect::<Result<_, _>>()?;
             (ref_type(ty, at)?, ElemItems::Exprs(exprs))
         }
     };
-    Ok(ElemSegment { kind, ty, items, offset: at })
+    Ok(ElemSegment {
+        kind,
+        ty,
+        items,
+        offset: at,
+    })
 }

@@ -10,7 +10,10 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub fn new(offset: usize, message: impl Into<String>) -> Self {
-        DecodeError { offset, message: message.into() }
+        DecodeError {
+            offset,
+            message: message.into(),
+        }
     }
 }
 
@@ -24,6 +27,9 @@ impl std::error::Error for DecodeError {}
 
 impl From<wasmparser::BinaryReaderError> for DecodeError {
     fn from(err: wasmparser::BinaryReaderError) -> Self {
-        DecodeError::new(usize::try_from(err.offset()).unwrap_or(usize::MAX), err.message())
+        DecodeError::new(
+            usize::try_from(err.offset()).unwrap_or(usize::MAX),
+            err.message(),
+        )
     }
 }

@@ -123,9 +123,13 @@ pub enum ConstOp {
     I64Sub,
     I64Mul,
     /// Any other operator: a constant expression may not contain it.
-    NonConstant { offset: usize },
+    NonConstant {
+        offset: usize,
+    },
     /// A `v128.const` (SIMD is not supported by myrt yet).
-    V128Const { offset: usize },
+    V128Const {
+        offset: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -199,7 +203,10 @@ pub struct FuncNames {
 
 impl FuncNames {
     pub(crate) fn new(bytes: Arc<[u8]>, map: Range<usize>) -> Self {
-        FuncNames { map: Some((bytes, map)), decoded: OnceLock::new() }
+        FuncNames {
+            map: Some((bytes, map)),
+            decoded: OnceLock::new(),
+        }
     }
 
     /// The name of function `func_idx`, if the section gives one.

@@ -25,7 +25,10 @@ impl ValType {
     pub const EXTERNREF: ValType = ValType::Ref(RefType::ExternRef);
 
     pub fn is_num(self) -> bool {
-        matches!(self, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
+        matches!(
+            self,
+            ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
+        )
     }
 }
 
@@ -67,7 +70,10 @@ impl FuncType {
         let mut all: Vec<ValType> = params.into_iter().collect();
         let len_params = all.len();
         all.extend(results);
-        FuncType { params_results: all.into(), len_params }
+        FuncType {
+            params_results: all.into(),
+            len_params,
+        }
     }
 
     pub fn params(&self) -> &[ValType] {

@@ -2,7 +2,7 @@
 //! component in text and checks the index spaces it decodes to.
 
 use myrt_parser::component::*;
-use myrt_parser::{Decoded, DecodeError, decode, decode_component};
+use myrt_parser::{DecodeError, Decoded, decode, decode_component};
 
 fn component(text: &str) -> Component {
     let bytes = wat::parse_str(text).expect("test component must assemble");
@@ -10,11 +10,17 @@ fn component(text: &str) -> Component {
 }
 
 fn plain(name: &str) -> ExternName {
-    ExternName { name: name.to_owned(), ..ExternName::default() }
+    ExternName {
+        name: name.to_owned(),
+        ..ExternName::default()
+    }
 }
 
 fn core_alias(instance: u32, name: &str) -> CoreExportAlias {
-    CoreExportAlias { instance, name: name.to_owned() }
+    CoreExportAlias {
+        instance,
+        name: name.to_owned(),
+    }
 }
 
 #[test]
@@ -40,10 +46,21 @@ fn imports_define_entries_of_their_sort() {
     assert_eq!(names, ["f", "wasi:cli/run@0.2.0", "t", "m", "c"]);
     // The function's type was defined (type 0) before the import.
     assert!(matches!(c.imports[0].ty, ExternType::Func(0)));
-    assert!(matches!(c.imports[2].ty, ExternType::Type(TypeBound::SubResource)));
+    assert!(matches!(
+        c.imports[2].ty,
+        ExternType::Type(TypeBound::SubResource)
+    ));
     assert_eq!(c.funcs, [FuncDef::Import(0)]);
     assert_eq!(c.instances, [InstanceDef::Import(1)]);
-    assert!(matches!(c.types[..], [TypeEntry::Defined(_), TypeEntry::Defined(_), TypeEntry::Import(2), ..]));
+    assert!(matches!(
+        c.types[..],
+        [
+            TypeEntry::Defined(_),
+            TypeEntry::Defined(_),
+            TypeEntry::Import(2),
+            ..
+        ]
+    ));
     assert_eq!(c.core_modules, [CoreModuleDef::Import(3)]);
     assert!(matches!(c.components[..], [ComponentDef::Import(4)]));
 }
@@ -77,27 +94,57 @@ fn defined_value_types() {
     assert_eq!(
         defined[0],
         Some(DefinedType::Record(vec![
-            Field { name: "a".into(), ty: ValType::Primitive(PrimitiveType::U8) },
-            Field { name: "b-c".into(), ty: string },
+            Field {
+                name: "a".into(),
+                ty: ValType::Primitive(PrimitiveType::U8)
+            },
+            Field {
+                name: "b-c".into(),
+                ty: string
+            },
         ]))
     );
     assert_eq!(
         defined[1],
         Some(DefinedType::Variant(vec![
-            Case { name: "none".into(), ty: None },
-            Case { name: "some".into(), ty: Some(ValType::Type(0)) },
+            Case {
+                name: "none".into(),
+                ty: None
+            },
+            Case {
+                name: "some".into(),
+                ty: Some(ValType::Type(0))
+            },
         ]))
     );
-    assert_eq!(defined[2], Some(DefinedType::List(ValType::Primitive(PrimitiveType::Char))));
+    assert_eq!(
+        defined[2],
+        Some(DefinedType::List(ValType::Primitive(PrimitiveType::Char)))
+    );
     assert!(matches!(&defined[3], Some(DefinedType::Tuple(t)) if t.len() == 3));
-    assert_eq!(defined[4], Some(DefinedType::Flags(vec!["read".into(), "write".into()])));
-    assert_eq!(defined[5], Some(DefinedType::Enum(vec!["x".into(), "y".into()])));
-    assert_eq!(defined[6], Some(DefinedType::Option(ValType::Primitive(PrimitiveType::F64))));
+    assert_eq!(
+        defined[4],
+        Some(DefinedType::Flags(vec!["read".into(), "write".into()]))
+    );
+    assert_eq!(
+        defined[5],
+        Some(DefinedType::Enum(vec!["x".into(), "y".into()]))
+    );
+    assert_eq!(
+        defined[6],
+        Some(DefinedType::Option(ValType::Primitive(PrimitiveType::F64)))
+    );
     assert_eq!(
         defined[7],
-        Some(DefinedType::Result { ok: Some(ValType::Primitive(PrimitiveType::U32)), err: Some(string) })
+        Some(DefinedType::Result {
+            ok: Some(ValType::Primitive(PrimitiveType::U32)),
+            err: Some(string)
+        })
     );
-    assert!(matches!(&c.types[8], TypeEntry::Defined(TypeDef::Resource(ResourceType { dtor: None, .. }))));
+    assert!(matches!(
+        &c.types[8],
+        TypeEntry::Defined(TypeDef::Resource(ResourceType { dtor: None, .. }))
+    ));
     assert_eq!(defined[9], Some(DefinedType::Own(8)));
     assert_eq!(defined[10], Some(DefinedType::Borrow(8)));
 }
@@ -120,22 +167,49 @@ fn func_component_and_instance_types() {
             ))
         )"#,
     );
-    let TypeEntry::Defined(TypeDef::Func(f)) = &c.types[0] else { panic!("expected a func type: {:?}", c.types[0]) };
+    let TypeEntry::Defined(TypeDef::Func(f)) = &c.types[0] else {
+        panic!("expected a func type: {:?}", c.types[0])
+    };
     assert!(!f.is_async);
     let params: Vec<_> = f.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(params, ["a", "b"]);
     assert_eq!(f.result, Some(ValType::Primitive(PrimitiveType::Bool)));
-    assert!(matches!(&c.types[1], TypeEntry::Defined(TypeDef::Func(FuncType { result: None, .. }))));
+    assert!(matches!(
+        &c.types[1],
+        TypeEntry::Defined(TypeDef::Func(FuncType { result: None, .. }))
+    ));
 
-    let TypeEntry::Defined(TypeDef::Instance(instance)) = &c.types[2] else { panic!("expected an instance type") };
-    assert!(matches!(instance.decls[..], [TypeDecl::Type(_), TypeDecl::Export { .. }, TypeDecl::Type(_), TypeDecl::Export { .. }]));
+    let TypeEntry::Defined(TypeDef::Instance(instance)) = &c.types[2] else {
+        panic!("expected an instance type")
+    };
+    assert!(matches!(
+        instance.decls[..],
+        [
+            TypeDecl::Type(_),
+            TypeDecl::Export { .. },
+            TypeDecl::Type(_),
+            TypeDecl::Export { .. }
+        ]
+    ));
 
-    let TypeEntry::Defined(TypeDef::Component(component)) = &c.types[3] else { panic!("expected a component type") };
+    let TypeEntry::Defined(TypeDef::Component(component)) = &c.types[3] else {
+        panic!("expected a component type")
+    };
     let TypeDecl::CoreType(CoreTypeDef::Module(module)) = &component.decls[2] else {
         panic!("expected a core module type: {:?}", component.decls)
     };
     assert!(matches!(&component.decls[1], TypeDecl::Import { name, .. } if name.name == "in"));
-    assert!(matches!(&module.decls[..], [ModuleTypeDecl::Type(_), ModuleTypeDecl::Import { .. }, ModuleTypeDecl::Export { ty: CoreExternType::Memory(_), .. }]));
+    assert!(matches!(
+        &module.decls[..],
+        [
+            ModuleTypeDecl::Type(_),
+            ModuleTypeDecl::Import { .. },
+            ModuleTypeDecl::Export {
+                ty: CoreExternType::Memory(_),
+                ..
+            }
+        ]
+    ));
 }
 
 #[test]
@@ -162,22 +236,37 @@ fn core_modules_instances_aliases_and_canon() {
         )"#,
     );
     assert_eq!(c.core_modules.len(), 2);
-    let CoreModuleDef::Nested(libc) = &c.core_modules[0] else { panic!("expected a nested module") };
+    let CoreModuleDef::Nested(libc) = &c.core_modules[0] else {
+        panic!("expected a nested module")
+    };
     let module = c.decode_module(libc).expect("nested module decodes");
     assert_eq!(module.exports.len(), 4);
     assert_eq!(&c.module_bytes(libc)[..4], b"\0asm");
 
     assert_eq!(c.core_instances.len(), 3);
-    assert_eq!(c.core_instances[0], CoreInstanceDef::Instantiate { module: 0, args: vec![] });
+    assert_eq!(
+        c.core_instances[0],
+        CoreInstanceDef::Instantiate {
+            module: 0,
+            args: vec![]
+        }
+    );
     assert_eq!(
         c.core_instances[1],
-        CoreInstanceDef::FromExports(vec![CoreInlineExport { name: "log".into(), sort: Sort::CoreFunc, index: 1 }])
+        CoreInstanceDef::FromExports(vec![CoreInlineExport {
+            name: "log".into(),
+            sort: Sort::CoreFunc,
+            index: 1
+        }])
     );
     assert_eq!(
         c.core_instances[2],
         CoreInstanceDef::Instantiate {
             module: 1,
-            args: vec![CoreInstantiationArg { name: "host".into(), instance: 1 }]
+            args: vec![CoreInstantiationArg {
+                name: "host".into(),
+                instance: 1
+            }]
         }
     );
 
@@ -186,7 +275,10 @@ fn core_modules_instances_aliases_and_canon() {
     assert_eq!(c.core_memories, [core_alias(0, "memory")]);
     assert_eq!(c.core_tables, [core_alias(0, "table")]);
     assert_eq!(c.core_globals, [core_alias(0, "global")]);
-    assert_eq!(c.core_funcs[0], CoreFuncDef::Alias(core_alias(0, "realloc")));
+    assert_eq!(
+        c.core_funcs[0],
+        CoreFuncDef::Alias(core_alias(0, "realloc"))
+    );
     assert_eq!(
         c.core_funcs[1],
         CoreFuncDef::Lower {
@@ -199,10 +291,25 @@ fn core_modules_instances_aliases_and_canon() {
         }
     );
     assert_eq!(c.core_funcs[2], CoreFuncDef::Alias(core_alias(2, "run")));
-    assert_eq!(c.funcs[1], FuncDef::Lift { core_func: 2, ty: 1, options: vec![] });
+    assert_eq!(
+        c.funcs[1],
+        FuncDef::Lift {
+            core_func: 2,
+            ty: 1,
+            options: vec![]
+        }
+    );
     // The export introduces a new function index.
     assert_eq!(c.funcs[2], FuncDef::Export(0));
-    assert_eq!(c.exports[0], Export { name: plain("run"), sort: Sort::Func, index: 1, ty: None });
+    assert_eq!(
+        c.exports[0],
+        Export {
+            name: plain("run"),
+            sort: Sort::Func,
+            index: 1,
+            ty: None
+        }
+    );
 }
 
 #[test]
@@ -218,10 +325,17 @@ fn resources_and_their_builtins() {
             (export "r" (type $r))
         )"#,
     );
-    assert!(matches!(&c.types[0], TypeEntry::Defined(TypeDef::Resource(ResourceType { dtor: Some(0), .. }))));
+    assert!(matches!(
+        &c.types[0],
+        TypeEntry::Defined(TypeDef::Resource(ResourceType { dtor: Some(0), .. }))
+    ));
     assert_eq!(
         c.core_funcs[1..],
-        [CoreFuncDef::ResourceNew { resource: 0 }, CoreFuncDef::ResourceDrop { resource: 0 }, CoreFuncDef::ResourceRep { resource: 0 }]
+        [
+            CoreFuncDef::ResourceNew { resource: 0 },
+            CoreFuncDef::ResourceDrop { resource: 0 },
+            CoreFuncDef::ResourceRep { resource: 0 }
+        ]
     );
     assert_eq!(c.types[1], TypeEntry::Export(0));
 }
@@ -240,19 +354,37 @@ fn component_instances_and_instance_export_aliases() {
             (export "b" (instance $b))
         )"#,
     );
-    assert_eq!(c.funcs[0], FuncDef::Alias(Alias::InstanceExport { instance: 0, name: "f".into() }));
+    assert_eq!(
+        c.funcs[0],
+        FuncDef::Alias(Alias::InstanceExport {
+            instance: 0,
+            name: "f".into()
+        })
+    );
     assert_eq!(
         c.instances[1],
         InstanceDef::Instantiate {
             component: 0,
-            args: vec![InstantiationArg { name: "g".into(), sort: Sort::Func, index: 0 }]
+            args: vec![InstantiationArg {
+                name: "g".into(),
+                sort: Sort::Func,
+                index: 0
+            }]
         }
     );
     assert_eq!(
         c.instances[2],
         InstanceDef::FromExports(vec![
-            InlineExport { name: plain("f"), sort: Sort::Func, index: 0 },
-            InlineExport { name: plain("a"), sort: Sort::Instance, index: 1 },
+            InlineExport {
+                name: plain("f"),
+                sort: Sort::Func,
+                index: 0
+            },
+            InlineExport {
+                name: plain("a"),
+                sort: Sort::Instance,
+                index: 1
+            },
         ])
     );
     assert_eq!(c.instances[3], InstanceDef::Export(0));
@@ -272,11 +404,22 @@ fn outer_aliases() {
             )
         )"#,
     );
-    let ComponentDef::Nested(inner) = &c.components[0] else { panic!("expected a nested component") };
+    let ComponentDef::Nested(inner) = &c.components[0] else {
+        panic!("expected a nested component")
+    };
     assert_eq!(inner.depth, 1);
-    assert_eq!(inner.types, [TypeEntry::Alias(Alias::Outer { count: 1, index: 0 })]);
-    assert_eq!(inner.core_types, [CoreTypeEntry::Outer { count: 1, index: 0 }]);
-    assert_eq!(inner.core_modules, [CoreModuleDef::Alias(Alias::Outer { count: 1, index: 0 })]);
+    assert_eq!(
+        inner.types,
+        [TypeEntry::Alias(Alias::Outer { count: 1, index: 0 })]
+    );
+    assert_eq!(
+        inner.core_types,
+        [CoreTypeEntry::Outer { count: 1, index: 0 }]
+    );
+    assert_eq!(
+        inner.core_modules,
+        [CoreModuleDef::Alias(Alias::Outer { count: 1, index: 0 })]
+    );
 }
 
 #[test]
@@ -290,15 +433,24 @@ fn nested_components_share_the_outer_bytes() {
             )
         )"#,
     );
-    let ComponentDef::Nested(a) = &c.components[0] else { panic!("expected a nested component") };
-    let ComponentDef::Nested(b) = &a.components[0] else { panic!("expected a nested component") };
+    let ComponentDef::Nested(a) = &c.components[0] else {
+        panic!("expected a nested component")
+    };
+    let ComponentDef::Nested(b) = &a.components[0] else {
+        panic!("expected a nested component")
+    };
     assert_eq!((a.depth, b.depth), (1, 2));
     assert!(std::sync::Arc::ptr_eq(&c.bytes, &b.bytes));
     assert!(c.range.start < a.range.start && a.range.end <= c.range.end);
     assert!(a.range.start < b.range.start && b.range.end <= a.range.end);
-    let CoreModuleDef::Nested(m) = &b.core_modules[0] else { panic!("expected a nested module") };
+    let CoreModuleDef::Nested(m) = &b.core_modules[0] else {
+        panic!("expected a nested module")
+    };
     assert!(b.range.start < m.range.start && m.range.end <= b.range.end);
-    assert_eq!(b.decode_module(m).expect("nested module decodes").exports[0].name, "f");
+    assert_eq!(
+        b.decode_module(m).expect("nested module decodes").exports[0].name,
+        "f"
+    );
 }
 
 #[test]
@@ -311,8 +463,22 @@ fn start_function_defines_values() {
             (export "r" (value $r))
         )"#,
     );
-    assert_eq!(c.start, Some(Start { func: 0, args: vec![0], results: 1 }));
-    assert_eq!(c.values, [ValueDef::Import(0), ValueDef::StartResult { index: 0 }, ValueDef::Export(0)]);
+    assert_eq!(
+        c.start,
+        Some(Start {
+            func: 0,
+            args: vec![0],
+            results: 1
+        })
+    );
+    assert_eq!(
+        c.values,
+        [
+            ValueDef::Import(0),
+            ValueDef::StartResult { index: 0 },
+            ValueDef::Export(0)
+        ]
+    );
 }
 
 #[test]
@@ -325,7 +491,15 @@ fn definitions_keep_the_binary_order() {
         )"#,
     );
     let order: Vec<_> = c.definitions.iter().map(|d| (d.sort, d.index)).collect();
-    assert_eq!(order, [(Sort::Type, 0), (Sort::Func, 0), (Sort::CoreModule, 0), (Sort::Func, 1)]);
+    assert_eq!(
+        order,
+        [
+            (Sort::Type, 0),
+            (Sort::Func, 0),
+            (Sort::CoreModule, 0),
+            (Sort::Func, 1)
+        ]
+    );
 }
 
 #[test]
@@ -340,7 +514,11 @@ fn names_and_custom_sections() {
     assert_eq!(c.names.component.as_deref(), Some("top"));
     assert_eq!(c.names.get(Sort::Func, 0), Some("logger"));
     assert_eq!(c.names.get(Sort::CoreModule, 0), Some("inner"));
-    let note = c.custom_sections.iter().find(|s| s.name == "note").expect("custom section kept");
+    let note = c
+        .custom_sections
+        .iter()
+        .find(|s| s.name == "note")
+        .expect("custom section kept");
     assert_eq!(&c.bytes[note.data.clone()], b"hello");
 }
 
@@ -371,10 +549,24 @@ fn gated_features_decode_into_the_ir() {
             (core func (canon error-context.drop))
         )"#,
     );
-    assert_eq!(c.types[0], TypeEntry::Defined(TypeDef::Value(DefinedType::Stream(Some(ValType::Primitive(PrimitiveType::U8))))));
-    assert_eq!(c.types[1], TypeEntry::Defined(TypeDef::Value(DefinedType::Future(None))));
-    assert!(matches!(&c.types[2], TypeEntry::Defined(TypeDef::Value(DefinedType::FixedLengthList(_, 4)))));
-    assert!(matches!(&c.types[3], TypeEntry::Defined(TypeDef::Func(FuncType { is_async: true, .. }))));
+    assert_eq!(
+        c.types[0],
+        TypeEntry::Defined(TypeDef::Value(DefinedType::Stream(Some(
+            ValType::Primitive(PrimitiveType::U8)
+        ))))
+    );
+    assert_eq!(
+        c.types[1],
+        TypeEntry::Defined(TypeDef::Value(DefinedType::Future(None)))
+    );
+    assert!(matches!(
+        &c.types[2],
+        TypeEntry::Defined(TypeDef::Value(DefinedType::FixedLengthList(_, 4)))
+    ));
+    assert!(matches!(
+        &c.types[3],
+        TypeEntry::Defined(TypeDef::Func(FuncType { is_async: true, .. }))
+    ));
     let builtins: Vec<_> = c
         .core_funcs
         .iter()
@@ -383,7 +575,15 @@ fn gated_features_decode_into_the_ir() {
             other => panic!("expected an unsupported built-in, got {other:?}"),
         })
         .collect();
-    assert_eq!(builtins, ["task.cancel", "stream.new", "future.new", "error-context.drop"]);
+    assert_eq!(
+        builtins,
+        [
+            "task.cancel",
+            "stream.new",
+            "future.new",
+            "error-context.drop"
+        ]
+    );
 }
 
 #[test]
@@ -441,9 +641,13 @@ fn nested_module_errors_point_into_the_outer_binary() {
     bytes.extend([0x01, module.len() as u8]);
     bytes.extend(module);
     let c = decode_component(bytes).expect("framing is well-formed");
-    let CoreModuleDef::Nested(m) = &c.core_modules[0] else { panic!("expected a nested module") };
+    let CoreModuleDef::Nested(m) = &c.core_modules[0] else {
+        panic!("expected a nested module")
+    };
     assert_eq!(m.range, 10..10 + module.len());
-    let err = c.decode_module(m).expect_err("value type 0x7a is malformed");
+    let err = c
+        .decode_module(m)
+        .expect_err("value type 0x7a is malformed");
     assert_eq!(err.offset, 10 + 13, "{err}");
 }
 

@@ -16,7 +16,9 @@ use wast::{QuoteWat, Wast, WastDirective, WastExecute};
 const SUITE: &str = "../../shared/testsuite/component-model";
 
 fn wast_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -44,8 +46,14 @@ fn components_of(directive: WastDirective<'_>) -> Option<(Expect, Vec<u8>)> {
         WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => (Expect::Valid, m),
         // Unlinkable means valid but missing imports at instantiation.
         WastDirective::AssertUnlinkable { module, .. } => (Expect::Valid, QuoteWat::Wat(module)),
-        WastDirective::AssertReturn { exec: WastExecute::Wat(w), .. }
-        | WastDirective::AssertTrap { exec: WastExecute::Wat(w), .. } => (Expect::Valid, QuoteWat::Wat(w)),
+        WastDirective::AssertReturn {
+            exec: WastExecute::Wat(w),
+            ..
+        }
+        | WastDirective::AssertTrap {
+            exec: WastExecute::Wat(w),
+            ..
+        } => (Expect::Valid, QuoteWat::Wat(w)),
         WastDirective::AssertInvalid { module, .. } => (Expect::Invalid, module),
         WastDirective::AssertMalformed { module, .. } => (Expect::Malformed, module),
         _ => return None,
@@ -87,8 +95,14 @@ fn decode_nested_modules(component: &Component, tally: &mut Tally) {
 }
 
 fn run_script(path: &Path, tally: &mut Tally) {
-    let Ok(text) = std::fs::read_to_string(path) else { return };
-    let name = path.strip_prefix(SUITE).unwrap_or(path).display().to_string();
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let name = path
+        .strip_prefix(SUITE)
+        .unwrap_or(path)
+        .display()
+        .to_string();
     let parsed = ParseBuffer::new(&text).and_then(|buf| {
         let wast = parser::parse::<Wast>(&buf)?;
         Ok(wast
@@ -103,7 +117,9 @@ fn run_script(path: &Path, tally: &mut Tally) {
     let components = match parsed {
         Ok(c) => c,
         Err(e) => {
-            tally.unparsed_scripts.push(format!("{name}: {}", e.message()));
+            tally
+                .unparsed_scripts
+                .push(format!("{name}: {}", e.message()));
             return;
         }
     };
@@ -114,7 +130,11 @@ fn run_script(path: &Path, tally: &mut Tally) {
                 tally.decoded += 1;
                 decode_nested_modules(&component, tally);
             }
-            (Expect::Valid, Err(e)) => tally.failed.entry(e.message).or_default().push(format!("{name}:{line}")),
+            (Expect::Valid, Err(e)) => tally
+                .failed
+                .entry(e.message)
+                .or_default()
+                .push(format!("{name}:{line}")),
             (Expect::Invalid, Ok(_)) => tally.invalid_decoded += 1,
             (Expect::Invalid, Err(_)) => tally.invalid_rejected += 1,
             (Expect::Malformed, Err(_)) => tally.malformed_rejected += 1,
@@ -135,12 +155,21 @@ fn suite_files() -> Vec<PathBuf> {
 fn valid_components(files: &[PathBuf]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(file) else { continue };
-        let Ok(buf) = ParseBuffer::new(&text) else { continue };
-        let Ok(wast) = parser::parse::<Wast>(&buf) else { continue };
-        out.extend(wast.directives.into_iter().filter_map(components_of).filter_map(|(expect, bytes)| {
-            matches!(expect, Expect::Valid).then_some(bytes)
-        }));
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(buf) = ParseBuffer::new(&text) else {
+            continue;
+        };
+        let Ok(wast) = parser::parse::<Wast>(&buf) else {
+            continue;
+        };
+        out.extend(
+            wast.directives
+                .into_iter()
+                .filter_map(components_of)
+                .filter_map(|(expect, bytes)| matches!(expect, Expect::Valid).then_some(bytes)),
+        );
     }
     out
 }
@@ -188,7 +217,11 @@ fn decodes_every_valid_component_of_the_suites() {
     }
 
     let failed: usize = tally.failed.values().map(Vec::len).sum();
-    println!("{} scripts, {} unparsable by wast 257", files.len(), tally.unparsed_scripts.len());
+    println!(
+        "{} scripts, {} unparsable by wast 257",
+        files.len(),
+        tally.unparsed_scripts.len()
+    );
     for script in &tally.unparsed_scripts {
         println!("  unparsable: {script}");
     }
@@ -209,11 +242,21 @@ fn decodes_every_valid_component_of_the_suites() {
         tally.invalid_decoded, tally.invalid_rejected
     );
     let modules_failed: usize = tally.modules_failed.values().sum();
-    println!("nested core modules: {} decoded, {modules_failed} failed", tally.modules_decoded);
+    println!(
+        "nested core modules: {} decoded, {modules_failed} failed",
+        tally.modules_decoded
+    );
     for (reason, count) in &tally.modules_failed {
         println!("  {count} x {reason}");
     }
 
-    let unexplained: Vec<_> = tally.failed.keys().filter(|reason| !reason.contains("not supported")).collect();
-    assert!(unexplained.is_empty(), "valid components failed to decode: {unexplained:?}");
+    let unexplained: Vec<_> = tally
+        .failed
+        .keys()
+        .filter(|reason| !reason.contains("not supported"))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "valid components failed to decode: {unexplained:?}"
+    );
 }

@@ -1,4 +1,6 @@
-use myrt_parser::{ConstOp, DataKind, ElemItems, ElemKind, ExternKind, ImportKind, ValType, decode_module};
+use myrt_parser::{
+    ConstOp, DataKind, ElemItems, ElemKind, ExternKind, ImportKind, ValType, decode_module,
+};
 
 fn decode_wat(text: &str) -> myrt_parser::Module {
     decode_module(wat::parse_str(text).expect("test wat parses")).expect("module decodes")
@@ -40,8 +42,14 @@ fn decodes_every_section_kind() {
     assert_eq!(module.global_inits[0].ops, vec![ConstOp::I64Const(7)]);
     assert!(module.globals[1].mutable);
     let export = &module.exports[0];
-    assert_eq!((export.name.as_str(), export.kind, export.index), ("add", ExternKind::Func, 1));
-    assert!(matches!(&module.elems[0].kind, ElemKind::Active { table: 0, .. }));
+    assert_eq!(
+        (export.name.as_str(), export.kind, export.index),
+        ("add", ExternKind::Func, 1)
+    );
+    assert!(matches!(
+        &module.elems[0].kind,
+        ElemKind::Active { table: 0, .. }
+    ));
     assert!(matches!(&module.elems[0].items, ElemItems::Funcs(f) if f == &[1]));
     assert!(matches!(module.elems[1].kind, ElemKind::Declared));
     assert_eq!(module.data_bytes(&module.datas[0]), b"hi");
@@ -55,7 +63,10 @@ fn decodes_every_section_kind() {
 #[test]
 fn non_constant_operator_in_const_expr_is_kept_for_the_validator() {
     let module = decode_wat("(module (global i32 (i32.ctz (i32.const 1))))");
-    assert!(matches!(module.global_inits[0].ops[1], ConstOp::NonConstant { .. }));
+    assert!(matches!(
+        module.global_inits[0].ops[1],
+        ConstOp::NonConstant { .. }
+    ));
 }
 
 #[test]
@@ -63,7 +74,11 @@ fn truncated_binary_reports_offset() {
     let mut bytes = wat::parse_str("(module (func (result i32) i32.const 1))").unwrap();
     bytes.truncate(bytes.len() - 3);
     let err = decode_module(bytes).unwrap_err();
-    assert!(err.offset > 8, "offset {} should point into the code section", err.offset);
+    assert!(
+        err.offset > 8,
+        "offset {} should point into the code section",
+        err.offset
+    );
     assert!(err.to_string().contains("offset 0x"), "{err}");
 }
 

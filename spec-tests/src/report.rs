@@ -29,7 +29,11 @@ impl FileReport {
     /// A report of one failure that is not a directive's (unreadable file,
     /// timeout, runner thread lost).
     pub fn failed_with(message: String) -> Self {
-        FileReport { passed: 0, failed: 1, failures: vec![message] }
+        FileReport {
+            passed: 0,
+            failed: 1,
+            failures: vec![message],
+        }
     }
 }
 
@@ -60,9 +64,12 @@ pub fn run_isolated(
     }
     match receiver.recv_timeout(timeout) {
         Ok(report) => report,
-        Err(RecvTimeoutError::Timeout) => {
-            FileReport::failed_with(format!("{name}: did not finish within {} s", timeout.as_secs()))
+        Err(RecvTimeoutError::Timeout) => FileReport::failed_with(format!(
+            "{name}: did not finish within {} s",
+            timeout.as_secs()
+        )),
+        Err(RecvTimeoutError::Disconnected) => {
+            FileReport::failed_with(format!("{name}: the runner thread died"))
         }
-        Err(RecvTimeoutError::Disconnected) => FileReport::failed_with(format!("{name}: the runner thread died")),
     }
 }

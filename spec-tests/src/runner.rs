@@ -19,7 +19,12 @@ use crate::values::{arg_to_val, check_result, describe_val};
 /// `path_for_messages` only prefixes the failure lines. Never panics: a panic
 /// inside the interpreter fails the directive that caused it.
 pub fn run_wast(path_for_messages: &str, text: &str) -> FileReport {
-    run_wast_with(path_for_messages, text, ComponentMode::Execute, &Config::default())
+    run_wast_with(
+        path_for_messages,
+        text,
+        ComponentMode::Execute,
+        &Config::default(),
+    )
 }
 
 /// [`run_wast`] with a choice of what `(component ...)` directives mean and

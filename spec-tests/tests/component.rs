@@ -156,7 +156,10 @@ fn run_with_timeout(root: &Path, name: &str) -> FileReport {
     } else {
         ComponentMode::Execute
     };
-    let timeout = if text.lines().any(|line| line.trim() == ";;! hogs_memory = true") {
+    let timeout = if text
+        .lines()
+        .any(|line| line.trim() == ";;! hogs_memory = true")
+    {
         HOGS_MEMORY_TIMEOUT
     } else {
         FILE_TIMEOUT

@@ -53,7 +53,10 @@ fn main() -> ExitCode {
     println!("{:<36} {:>8} {:>8}", "file", "passed", "failed");
     for file in &files {
         let report = run_with_timeout(file);
-        println!("{:<36} {:>8} {:>8}", file.name, report.passed, report.failed);
+        println!(
+            "{:<36} {:>8} {:>8}",
+            file.name, report.passed, report.failed
+        );
         verdict.record(&file.name, report);
     }
     verdict.finish(files.iter().map(|file| file.name.as_str()))

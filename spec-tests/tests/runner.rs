@@ -125,6 +125,11 @@ fn wasm_tools_components_are_only_validated() {
           (func (export "f") (result u32) (canon lift (core func $i "f"))))
         (assert_return (invoke "f") (u32.const 1))
     "#;
-    let report = run_wast_with("validate.wast", script, ComponentMode::ValidateOnly, &Config::default());
+    let report = run_wast_with(
+        "validate.wast",
+        script,
+        ComponentMode::ValidateOnly,
+        &Config::default(),
+    );
     assert_eq!(report.failures, Vec::<String>::new());
 }

@@ -178,7 +178,10 @@ fn run(args: &RunArgs) -> anyhow::Result<Finished> {
 /// imports `wasi_snapshot_preview1`). The older `wasi_unstable` snapshot
 /// lays out its records differently and is refused, saying so.
 fn imports_preview1(module: &Module, path: &Path) -> anyhow::Result<bool> {
-    if module.imports().any(|import| import.module() == "wasi_unstable") {
+    if module
+        .imports()
+        .any(|import| import.module() == "wasi_unstable")
+    {
         bail!(
             "`{}` imports `wasi_unstable`, the WASI snapshot before preview 1, which myrt does \
              not provide: rebuild it with a current toolchain (`wasm32-wasip1` or \

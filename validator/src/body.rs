@@ -22,7 +22,11 @@ fn reader_features(features: Features) -> WasmFeatures {
 /// The body of defined function `func_idx`, read with offsets into the
 /// module binary and with the encoding rules of 2.0 and `features`.
 /// Whoever drives a [`FuncValidator`] should read operators through it.
-pub(crate) fn function_body(module: &Module, func_idx: u32, features: Features) -> Option<FunctionBody<'_>> {
+pub(crate) fn function_body(
+    module: &Module,
+    func_idx: u32,
+    features: Features,
+) -> Option<FunctionBody<'_>> {
     let body = module.body(func_idx)?;
     let original_offset = body.range.start as u64;
     Some(FunctionBody::new(BinaryReader::new_features(

@@ -61,7 +61,11 @@ pub(crate) fn check_const_expr(
 }
 
 /// Pops the two `ty` operands of a binary operator and gives its result type.
-fn pop_operands(stack: &mut Vec<ValType>, ty: ValType, at: usize) -> Result<ValType, ValidationError> {
+fn pop_operands(
+    stack: &mut Vec<ValType>,
+    ty: ValType,
+    at: usize,
+) -> Result<ValType, ValidationError> {
     for _ in 0..2 {
         if stack.pop() != Some(ty) {
             return invalid(at, "type mismatch");

@@ -23,8 +23,8 @@
 use myrt_parser::Module;
 use myrt_parser::wasmparser::FunctionBody;
 
-pub mod component;
 mod body;
+pub mod component;
 mod const_expr;
 mod error;
 mod features;
@@ -76,7 +76,12 @@ impl ModuleValidator {
     /// Validates the body of defined function `func_idx` by itself
     /// (reads its locals and operators and drives a [`FuncValidator`]).
     pub fn validate_body(&self, module: &Module, func_idx: u32) -> Result<(), ValidationError> {
-        body::validate_body(&mut self.func_validator(module, func_idx), module, func_idx, self.features)
+        body::validate_body(
+            &mut self.func_validator(module, func_idx),
+            module,
+            func_idx,
+            self.features,
+        )
     }
 
     /// Validates the body of every defined function, in order, stopping at

@@ -12,7 +12,11 @@ fn validate(wat: &str) -> ValidatedComponent {
 }
 
 fn import<'a>(c: &'a ValidatedComponent, name: &str) -> &'a ExternType {
-    &c.imports().iter().find(|(n, _)| n == name).expect("import exists").1
+    &c.imports()
+        .iter()
+        .find(|(n, _)| n == name)
+        .expect("import exists")
+        .1
 }
 
 #[test]
@@ -24,7 +28,9 @@ fn imports_and_exports_have_resolved_types() {
             (import "f" (func $f (param "x" $r') (result u32)))
             (export "g" (func $f)))"#,
     );
-    let ExternType::Func(f) = import(&c, "f") else { panic!("f is a func") };
+    let ExternType::Func(f) = import(&c, "f") else {
+        panic!("f is a func")
+    };
     assert!(matches!(&f.params[0].1, ValType::Record(_, fields) if fields.len() == 2));
     assert_eq!(f.result, Some(ValType::U32));
     assert_eq!(c.exports().len(), 1);
@@ -38,7 +44,8 @@ fn instance_with_more_exports_is_a_subtype() {
                 (export "a" (func (result u32)))
                 (export "b" (func)))))"#,
     );
-    let expected = validate(r#"(component (import "i" (instance (export "a" (func (result u32))))))"#);
+    let expected =
+        validate(r#"(component (import "i" (instance (export "a" (func (result u32))))))"#);
     let (wide, narrow) = (import(&provider, "i"), import(&expected, "i"));
     assert!(is_subtype(wide, narrow).is_ok());
     let err = is_subtype(narrow, wide).expect_err("missing export `b`");

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use wast::{QuoteWat, Wat, WastDirective};
+use wast::{QuoteWat, WastDirective, Wat};
 
 /// `shared/` sits beside the repository (in a worktree and in the CI checkout alike).
 const SUITE_ROOT: &str = concat!(
@@ -34,7 +34,9 @@ struct Disagreement {
 }
 
 fn wast_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -49,7 +51,8 @@ fn wast_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Our verdict on one component binary: `Ok` or the first error.
 fn verdict(bytes: Vec<u8>) -> Result<(), String> {
     let run = || -> Result<(), String> {
-        let component = myrt_parser::decode_component(bytes).map_err(|e| format!("malformed: {}", e.message))?;
+        let component = myrt_parser::decode_component(bytes)
+            .map_err(|e| format!("malformed: {}", e.message))?;
         myrt_validator::component::validate_component(&component).map_err(|e| e.message)?;
         Ok(())
     };
@@ -57,26 +60,46 @@ fn verdict(bytes: Vec<u8>) -> Result<(), String> {
 }
 
 fn is_component(wat: &QuoteWat) -> bool {
-    matches!(wat, QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..))
+    matches!(
+        wat,
+        QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..)
+    )
 }
 
 /// Checks one file; returns (agreed, disagreements).
 fn run_file(path: &Path, rel: &str) -> (usize, Vec<Disagreement>) {
-    let Ok(text) = std::fs::read_to_string(path) else { return (0, Vec::new()) };
-    let Ok(buffer) = wast::parser::ParseBuffer::new(&text) else { return (0, Vec::new()) };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return (0, Vec::new());
+    };
+    let Ok(buffer) = wast::parser::ParseBuffer::new(&text) else {
+        return (0, Vec::new());
+    };
     let Ok(wast) = wast::parser::parse::<wast::Wast>(&buffer) else {
-        return (0, vec![Disagreement { location: rel.to_owned(), reason: "wast 257 cannot parse the file".into() }]);
+        return (
+            0,
+            vec![Disagreement {
+                location: rel.to_owned(),
+                reason: "wast 257 cannot parse the file".into(),
+            }],
+        );
     };
     let mut agreed = 0;
     let mut disagreements = Vec::new();
     for directive in wast.directives {
         let span = directive.span();
         let (mut wat, expect, message) = match directive {
-            WastDirective::Module(wat) | WastDirective::ModuleDefinition(wat) => (wat, Expect::Valid, ""),
-            WastDirective::AssertUnlinkable { module, .. } => (QuoteWat::Wat(module), Expect::Valid, ""),
-            WastDirective::AssertInvalid { module, message, .. } | WastDirective::AssertMalformed { module, message, .. } => {
-                (module, Expect::Invalid, message)
+            WastDirective::Module(wat) | WastDirective::ModuleDefinition(wat) => {
+                (wat, Expect::Valid, "")
             }
+            WastDirective::AssertUnlinkable { module, .. } => {
+                (QuoteWat::Wat(module), Expect::Valid, "")
+            }
+            WastDirective::AssertInvalid {
+                module, message, ..
+            }
+            | WastDirective::AssertMalformed {
+                module, message, ..
+            } => (module, Expect::Invalid, message),
             _ => continue,
         };
         if !is_component(&wat) {
@@ -89,7 +112,10 @@ fn run_file(path: &Path, rel: &str) -> (usize, Vec<Disagreement>) {
             if expect == Expect::Invalid {
                 agreed += 1;
             } else {
-                disagreements.push(Disagreement { location, reason: "wast cannot encode the component".into() });
+                disagreements.push(Disagreement {
+                    location,
+                    reason: "wast cannot encode the component".into(),
+                });
             }
             continue;
         };
@@ -102,10 +128,14 @@ fn run_file(path: &Path, rel: &str) -> (usize, Vec<Disagreement>) {
                     println!("MESSAGE {location} expected \"{message}\", ours \"{err}\"");
                 }
             }
-            (Expect::Valid, Err(err)) => disagreements.push(Disagreement { location, reason: format!("rejected valid: {err}") }),
-            (Expect::Invalid, Ok(())) => {
-                disagreements.push(Disagreement { location, reason: format!("accepted invalid (expected \"{message}\")") })
-            }
+            (Expect::Valid, Err(err)) => disagreements.push(Disagreement {
+                location,
+                reason: format!("rejected valid: {err}"),
+            }),
+            (Expect::Invalid, Ok(())) => disagreements.push(Disagreement {
+                location,
+                reason: format!("accepted invalid (expected \"{message}\")"),
+            }),
         }
     }
     (agreed, disagreements)
@@ -137,10 +167,24 @@ fn reason_group(reason: &str) -> String {
 fn known_disagreements() -> (HashSet<String>, HashSet<String>) {
     let mut lines = HashSet::new();
     let mut files = HashSet::new();
-    for entry in KNOWN.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let location = entry.split_whitespace().next().unwrap_or_default().to_owned();
-        let is_line = location.rsplit_once(':').is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()));
-        if is_line { lines.insert(location) } else { files.insert(location) };
+    for entry in KNOWN
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let location = entry
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let is_line = location
+            .rsplit_once(':')
+            .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()));
+        if is_line {
+            lines.insert(location)
+        } else {
+            files.insert(location)
+        };
     }
     (lines, files)
 }
@@ -155,30 +199,50 @@ fn component_suites_match_expected_verdicts() {
     let (known_lines, known_files) = known_disagreements();
     let mut unexpected = Vec::new();
     let mut seen_known = HashSet::new();
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(root).expect("suite root").flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("suite root")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     folders.sort();
     for folder in folders {
         let mut files = Vec::new();
         wast_files(&folder, &mut files);
-        let (mut agreed, mut by_reason): (usize, BTreeMap<String, Vec<String>>) = (0, BTreeMap::new());
+        let (mut agreed, mut by_reason): (usize, BTreeMap<String, Vec<String>>) =
+            (0, BTreeMap::new());
         let mut total_disagreed = 0;
         for file in files {
-            let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+            let rel = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
             let (ok, disagreements) = run_file(&file, &rel);
             agreed += ok;
             for d in disagreements {
                 total_disagreed += 1;
                 let listed = known_lines.contains(&d.location) || known_files.contains(&rel);
                 if listed {
-                    seen_known.insert(if known_files.contains(&rel) { rel.clone() } else { d.location.clone() });
+                    seen_known.insert(if known_files.contains(&rel) {
+                        rel.clone()
+                    } else {
+                        d.location.clone()
+                    });
                 } else {
                     unexpected.push(format!("{} {}", d.location, d.reason));
                 }
                 let group = reason_group(&d.reason);
-                by_reason.entry(group).or_default().push(format!("{} {}", d.location, d.reason));
+                by_reason
+                    .entry(group)
+                    .or_default()
+                    .push(format!("{} {}", d.location, d.reason));
             }
         }
-        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         println!("== {name}: {agreed} agreed, {total_disagreed} disagreed");
         for (reason, items) in &by_reason {
             println!("  [{}] {reason}", items.len());
@@ -187,11 +251,19 @@ fn component_suites_match_expected_verdicts() {
             }
         }
     }
-    let stale: Vec<_> = known_lines.iter().chain(&known_files).filter(|k| !seen_known.contains(*k)).collect();
+    let stale: Vec<_> = known_lines
+        .iter()
+        .chain(&known_files)
+        .filter(|k| !seen_known.contains(*k))
+        .collect();
     if !stale.is_empty() {
         println!("known disagreements that now agree (remove them from the list): {stale:?}");
     }
     if !unexpected.is_empty() {
-        panic!("{} disagreement(s) not in component-known-disagreements.txt:\n{}", unexpected.len(), unexpected.join("\n"));
+        panic!(
+            "{} disagreement(s) not in component-known-disagreements.txt:\n{}",
+            unexpected.len(),
+            unexpected.join("\n")
+        );
     }
 }

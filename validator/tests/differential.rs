@@ -225,7 +225,8 @@ fn ours_operator_by_operator(
     use myrt_validator::ValidationError;
     let validator = ModuleValidator::new(module)?;
     for func_idx in module.num_imported_funcs..module.funcs.len() as u32 {
-        let body = validator.function_body(module, func_idx)
+        let body = validator
+            .function_body(module, func_idx)
             .ok_or_else(|| ValidationError::new(0, "no body"))?;
         let mut func = validator.func_validator(module, func_idx);
         let mut locals = body.get_locals_reader()?;

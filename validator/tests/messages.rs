@@ -273,7 +273,8 @@ fn module_level_errors_point_at_the_offending_item() {
     // Several memories are multi-memory: on by default, invalid in strict 2.0.
     let memories = module("(module (memory 1) (memory 1))");
     ModuleValidator::new(&memories).expect("valid with multi-memory");
-    let err = ModuleValidator::with_features(&memories, Features::WASM2).expect_err("invalid in 2.0");
+    let err =
+        ModuleValidator::with_features(&memories, Features::WASM2).expect_err("invalid in 2.0");
     assert_eq!(err.message, "multiple memories");
     // Memory entries are flags 0, min 1: the second one is the last two bytes of the section.
     assert_eq!(err.offset, memories.bytes.len() - 2);
@@ -308,10 +309,16 @@ fn memory_indices_name_one_of_the_memories() {
         let err = error(&format!("(module {two} (func {body}))"));
         assert_eq!(err.message, "unknown memory 2", "{body}");
     }
-    let data = error(&format!(r#"(module {two} (data (memory 2) (i32.const 0) "x"))"#));
+    let data = error(&format!(
+        r#"(module {two} (data (memory 2) (i32.const 0) "x"))"#
+    ));
     assert_eq!(data.message, "unknown memory 2");
     let export = error(&format!(r#"(module {two} (export "c" (memory 2)))"#));
-    assert!(export.message.contains("unknown memory"), "{}", export.message);
+    assert!(
+        export.message.contains("unknown memory"),
+        "{}",
+        export.message
+    );
 }
 
 #[test]
@@ -319,9 +326,16 @@ fn memory_index_immediates_are_malformed_in_strict_2_0() {
     // `memory.size 1` with one memory: 2.0 reads the index as a reserved
     // byte that must be zero, multi-memory as an index out of range.
     let module = module("(module (memory 1) (func (drop (memory.size 1))))");
-    let strict = ModuleValidator::with_features(&module, Features::WASM2).expect("module level is valid");
-    let err = strict.validate_bodies(&module).expect_err("malformed in 2.0");
-    assert!(err.message.contains("zero byte expected"), "{}", err.message);
+    let strict =
+        ModuleValidator::with_features(&module, Features::WASM2).expect("module level is valid");
+    let err = strict
+        .validate_bodies(&module)
+        .expect_err("malformed in 2.0");
+    assert!(
+        err.message.contains("zero byte expected"),
+        "{}",
+        err.message
+    );
     let err = ModuleValidator::validate_all(&module).expect_err("invalid");
     assert_eq!(err.message, "unknown memory 1");
 }

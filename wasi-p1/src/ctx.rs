@@ -21,8 +21,14 @@ pub struct WasiP1Ctx {
 }
 
 pub(crate) enum FdEntry {
-    Stdin { stream: Resource<InputStream>, terminal: bool },
-    Output { stream: Resource<OutputStream>, terminal: bool },
+    Stdin {
+        stream: Resource<InputStream>,
+        terminal: bool,
+    },
+    Output {
+        stream: Resource<OutputStream>,
+        terminal: bool,
+    },
     File(File),
     Dir(Dir),
 }
@@ -46,18 +52,35 @@ impl WasiP1Ctx {
         let mut host = WasiImpl::new(&mut wasi, &mut table);
         let stdin = host.get_stdin()?;
         let terminal = take_terminal(host.get_terminal_stdin()?, &mut host)?;
-        let mut fds = vec![Some(FdEntry::Stdin { stream: stdin, terminal })];
+        let mut fds = vec![Some(FdEntry::Stdin {
+            stream: stdin,
+            terminal,
+        })];
         let stdout = host.get_stdout()?;
         let terminal = take_terminal(host.get_terminal_stdout()?, &mut host)?;
-        fds.push(Some(FdEntry::Output { stream: stdout, terminal }));
+        fds.push(Some(FdEntry::Output {
+            stream: stdout,
+            terminal,
+        }));
         let stderr = host.get_stderr()?;
         let terminal = take_terminal(host.get_terminal_stderr()?, &mut host)?;
-        fds.push(Some(FdEntry::Output { stream: stderr, terminal }));
+        fds.push(Some(FdEntry::Output {
+            stream: stderr,
+            terminal,
+        }));
         for (handle, name) in host.get_directories()? {
             let descriptor = host.table.delete(handle)?;
-            fds.push(Some(FdEntry::Dir(Dir { descriptor, preopen: Some(name) })));
+            fds.push(Some(FdEntry::Dir(Dir {
+                descriptor,
+                preopen: Some(name),
+            })));
         }
-        Ok(WasiP1Ctx { wasi, table, fds, inode_key: RandomState::new() })
+        Ok(WasiP1Ctx {
+            wasi,
+            table,
+            fds,
+            inode_key: RandomState::new(),
+        })
     }
 
     /// The status the guest passed to `proc_exit`, if it did.

@@ -3,14 +3,19 @@
 
 use myrt_interp::Error;
 
+use crate::P1Result;
 use crate::abi::{Errno, clockid};
 use crate::ctx::WasiP1Ctx;
 use crate::memory::Guest;
-use crate::P1Result;
 
 /// Writes `strings` as NUL-terminated C strings into `buf` and their
 /// addresses into `pointers` (`args_get`, `environ_get`).
-fn put_strings(guest: &mut Guest<'_, '_>, strings: &[String], mut pointers: u32, mut buf: u32) -> P1Result<()> {
+fn put_strings(
+    guest: &mut Guest<'_, '_>,
+    strings: &[String],
+    mut pointers: u32,
+    mut buf: u32,
+) -> P1Result<()> {
     for string in strings {
         guest.write_u32(pointers, buf)?;
         guest.write(buf, string.as_bytes())?;
@@ -106,11 +111,26 @@ impl Guest<'_, '_> {
         self.not_a_socket(fd)
     }
 
-    pub(crate) fn sock_recv(&mut self, fd: u32, _data: u32, _len: u32, _flags: u32, _datalen: u32, _roflags: u32) -> P1Result<()> {
+    pub(crate) fn sock_recv(
+        &mut self,
+        fd: u32,
+        _data: u32,
+        _len: u32,
+        _flags: u32,
+        _datalen: u32,
+        _roflags: u32,
+    ) -> P1Result<()> {
         self.not_a_socket(fd)
     }
 
-    pub(crate) fn sock_send(&mut self, fd: u32, _data: u32, _len: u32, _flags: u32, _datalen: u32) -> P1Result<()> {
+    pub(crate) fn sock_send(
+        &mut self,
+        fd: u32,
+        _data: u32,
+        _len: u32,
+        _flags: u32,
+        _datalen: u32,
+    ) -> P1Result<()> {
         self.not_a_socket(fd)
     }
 

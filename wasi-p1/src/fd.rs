@@ -2,7 +2,9 @@
 //! directories through `myrt_wasi_p2::fs::Descriptor`, with the seek
 //! position and append mode preview 1 keeps per fd.
 
-use myrt_wasi_p2::fs::{Advice, DescriptorFlags, DescriptorStat, DescriptorType, NewTimestamp, PathFlags};
+use myrt_wasi_p2::fs::{
+    Advice, DescriptorFlags, DescriptorStat, DescriptorType, NewTimestamp, PathFlags,
+};
 use myrt_wasi_p2::io::streams::MAX_CHUNK;
 use myrt_wasi_p2::{Resource, StreamError};
 
@@ -33,13 +35,21 @@ pub(crate) fn filetype_of(ty: DescriptorType) -> u8 {
 /// Stdio is a character device when it is a terminal, otherwise of unknown
 /// type (a pipe or file the guest cannot reach as such), as in wasmtime.
 fn stdio_filetype(terminal: bool) -> u8 {
-    if terminal { filetype::CHARACTER_DEVICE } else { filetype::UNKNOWN }
+    if terminal {
+        filetype::CHARACTER_DEVICE
+    } else {
+        filetype::UNKNOWN
+    }
 }
 
 /// `$filestat` bytes for `stat`, with `ino` keyed so it reveals no host inode.
 pub(crate) fn filestat(stat: &DescriptorStat, ino: u64) -> [u8; abi::FILESTAT_SIZE as usize] {
     let nanos = |time: Option<myrt_wasi_p2::clocks::Datetime>| {
-        time.map_or(0, |t| t.seconds.saturating_mul(1_000_000_000).saturating_add(t.nanoseconds.into()))
+        time.map_or(0, |t| {
+            t.seconds
+                .saturating_mul(1_000_000_000)
+                .saturating_add(t.nanoseconds.into())
+        })
     };
     let mut out = [0; abi::FILESTAT_SIZE as usize];
     out[0..8].copy_from_slice(&1u64.to_le_bytes());
@@ -55,7 +65,11 @@ pub(crate) fn filestat(stat: &DescriptorStat, ino: u64) -> [u8; abi::FILESTAT_SI
 
 /// The `$fstflags` pair as 0.2 timestamps; asking for both a time and "now"
 /// is `EINVAL`.
-pub(crate) fn new_timestamps(atim: u64, mtim: u64, flags: u32) -> P1Result<(NewTimestamp, NewTimestamp)> {
+pub(crate) fn new_timestamps(
+    atim: u64,
+    mtim: u64,
+    flags: u32,
+) -> P1Result<(NewTimestamp, NewTimestamp)> {
     let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
     let one = |time: u64, set: u16, now: u16| match (flags & set != 0, flags & now != 0) {
         (true, true) => Err(Fail::Errno(Errno::Inval)),
@@ -99,7 +113,13 @@ impl WasiP1Ctx {
 }
 
 impl Guest<'_, '_> {
-    pub(crate) fn fd_advise(&mut self, fd: u32, offset: u64, len: u64, advice: u32) -> P1Result<()> {
+    pub(crate) fn fd_advise(
+        &mut self,
+        fd: u32,
+        offset: u64,
+        len: u64,
+        advice: u32,
+    ) -> P1Result<()> {
         let advice = match advice {
             0 => Advice::Normal,
             1 => Advice::Sequential,
@@ -109,7 +129,11 @@ impl Guest<'_, '_> {
             5 => Advice::NoReuse,
             _ => return Err(Errno::Inval.into()),
         };
-        Ok(self.ctx().file(fd)?.descriptor.advise(offset, len, advice)?)
+        Ok(self
+            .ctx()
+            .file(fd)?
+            .descriptor
+            .advise(offset, len, advice)?)
     }
 
     /// WASI 0.2 has no `allocate`: `ENOTSUP` on files, as in wasmtime.
@@ -132,12 +156,18 @@ impl Guest<'_, '_> {
 
     pub(crate) fn fd_fdstat_get(&mut self, fd: u32, out: u32) -> P1Result<()> {
         let (ty, flags, base, inheriting) = match self.ctx().entry(fd)? {
-            FdEntry::Stdin { terminal, .. } => {
-                (stdio_filetype(*terminal), 0, rights::FD_READ | rights::POLL_FD_READWRITE, 0)
-            }
-            FdEntry::Output { terminal, .. } => {
-                (stdio_filetype(*terminal), 0, rights::FD_WRITE | rights::POLL_FD_READWRITE, 0)
-            }
+            FdEntry::Stdin { terminal, .. } => (
+                stdio_filetype(*terminal),
+                0,
+                rights::FD_READ | rights::POLL_FD_READWRITE,
+                0,
+            ),
+            FdEntry::Output { terminal, .. } => (
+                stdio_filetype(*terminal),
+                0,
+                rights::FD_WRITE | rights::POLL_FD_READWRITE,
+                0,
+            ),
             FdEntry::Dir(_) => (filetype::DIRECTORY, 0, rights::ALL, rights::ALL),
             FdEntry::File(file) => {
                 let descriptor_flags = file.descriptor.get_flags()?;
@@ -173,7 +203,8 @@ impl Guest<'_, '_> {
             FdEntry::File(file) => file,
             _ => return Err(Errno::Badf.into()),
         };
-        if flags & u32::from(fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 || flags > 0xffff {
+        if flags & u32::from(fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 || flags > 0xffff
+        {
             return Err(Errno::Inval.into());
         }
         file.append = flags & u32::from(fdflags::APPEND) != 0;
@@ -182,7 +213,12 @@ impl Guest<'_, '_> {
 
     /// Rights are not tracked per fd (the grant decides): `ENOTSUP`, as in
     /// wasmtime.
-    pub(crate) fn fd_fdstat_set_rights(&mut self, fd: u32, _base: u64, _inheriting: u64) -> P1Result<()> {
+    pub(crate) fn fd_fdstat_set_rights(
+        &mut self,
+        fd: u32,
+        _base: u64,
+        _inheriting: u64,
+    ) -> P1Result<()> {
         self.ctx().entry(fd)?;
         Err(Errno::Notsup.into())
     }
@@ -207,12 +243,25 @@ impl Guest<'_, '_> {
         Ok(self.ctx().file(fd)?.descriptor.set_size(size)?)
     }
 
-    pub(crate) fn fd_filestat_set_times(&mut self, fd: u32, atim: u64, mtim: u64, flags: u32) -> P1Result<()> {
+    pub(crate) fn fd_filestat_set_times(
+        &mut self,
+        fd: u32,
+        atim: u64,
+        mtim: u64,
+        flags: u32,
+    ) -> P1Result<()> {
         let (atime, mtime) = new_timestamps(atim, mtim, flags)?;
         Ok(self.ctx().descriptor(fd)?.set_times(atime, mtime)?)
     }
 
-    pub(crate) fn fd_pread(&mut self, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> P1Result<()> {
+    pub(crate) fn fd_pread(
+        &mut self,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: u64,
+        nread: u32,
+    ) -> P1Result<()> {
         let iovecs = self.iovecs(iovs, iovs_len)?;
         let capacity = self.capacity(&iovecs)?;
         let (data, _) = self.ctx().file(fd)?.descriptor.read(capacity, offset)?;
@@ -220,7 +269,14 @@ impl Guest<'_, '_> {
         self.write_u32(nread, data.len() as u32)
     }
 
-    pub(crate) fn fd_pwrite(&mut self, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> P1Result<()> {
+    pub(crate) fn fd_pwrite(
+        &mut self,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: u64,
+        nwritten: u32,
+    ) -> P1Result<()> {
         let data = self.gather(iovs, iovs_len)?;
         let written = self.ctx().file(fd)?.descriptor.write(&data, offset)?;
         self.write_u32(nwritten, written as u32)
@@ -234,7 +290,12 @@ impl Guest<'_, '_> {
     }
 
     /// Writes the name without a NUL; a buffer too small is `ENAMETOOLONG`.
-    pub(crate) fn fd_prestat_dir_name(&mut self, fd: u32, path: u32, path_len: u32) -> P1Result<()> {
+    pub(crate) fn fd_prestat_dir_name(
+        &mut self,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+    ) -> P1Result<()> {
         let name = self.preopen_name(fd)?;
         if name.len() > path_len as usize {
             return Err(Errno::Nametoolong.into());
@@ -249,7 +310,13 @@ impl Guest<'_, '_> {
         }
     }
 
-    pub(crate) fn fd_read(&mut self, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> P1Result<()> {
+    pub(crate) fn fd_read(
+        &mut self,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        nread: u32,
+    ) -> P1Result<()> {
         let iovecs = self.iovecs(iovs, iovs_len)?;
         let capacity = self.capacity(&iovecs)?.min(MAX_CHUNK as u64);
         let ctx = self.ctx();
@@ -276,19 +343,32 @@ impl Guest<'_, '_> {
         self.write_u32(nread, data.len() as u32)
     }
 
-    pub(crate) fn fd_write(&mut self, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> P1Result<()> {
+    pub(crate) fn fd_write(
+        &mut self,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        nwritten: u32,
+    ) -> P1Result<()> {
         let data = self.gather(iovs, iovs_len)?;
         let ctx = self.ctx();
         let written = match ctx.entry(fd)? {
             FdEntry::Output { stream, .. } => {
                 let stream: Resource<_> = stream.borrowed();
-                if let Err(err) = ctx.host().output_stream_blocking_write_and_flush(&stream, &data) {
+                if let Err(err) = ctx
+                    .host()
+                    .output_stream_blocking_write_and_flush(&stream, &data)
+                {
                     return Err(ctx.stream_failure(err));
                 }
                 data.len() as u64
             }
             FdEntry::File(file) => {
-                let position = if file.append { file.descriptor.stat()?.size } else { file.position };
+                let position = if file.append {
+                    file.descriptor.stat()?.size
+                } else {
+                    file.position
+                };
                 let written = file.descriptor.write(&data, position)?;
                 file.position = position + written;
                 written
@@ -303,10 +383,21 @@ impl Guest<'_, '_> {
     /// (a cookie is an index into that listing), filling `buf` and cutting
     /// the last record short as the witx asks: a full buffer tells the
     /// guest to call again.
-    pub(crate) fn fd_readdir(&mut self, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> P1Result<()> {
+    pub(crate) fn fd_readdir(
+        &mut self,
+        fd: u32,
+        buf: u32,
+        buf_len: u32,
+        cookie: u64,
+        bufused: u32,
+    ) -> P1Result<()> {
         let listing = self.ctx().listing(fd)?;
         let mut out = Vec::new();
-        for (index, (name, ty, ino)) in listing.into_iter().enumerate().skip(usize::try_from(cookie).unwrap_or(usize::MAX)) {
+        for (index, (name, ty, ino)) in listing
+            .into_iter()
+            .enumerate()
+            .skip(usize::try_from(cookie).unwrap_or(usize::MAX))
+        {
             if out.len() >= buf_len as usize {
                 break;
             }
@@ -339,7 +430,13 @@ impl Guest<'_, '_> {
         }
     }
 
-    pub(crate) fn fd_seek(&mut self, fd: u32, offset: u64, whence: u32, newoffset: u32) -> P1Result<()> {
+    pub(crate) fn fd_seek(
+        &mut self,
+        fd: u32,
+        offset: u64,
+        whence: u32,
+        newoffset: u32,
+    ) -> P1Result<()> {
         let file = self.ctx().file(fd)?;
         let delta = offset as i64;
         let base = match u8::try_from(whence).map_err(|_| Errno::Inval)? {

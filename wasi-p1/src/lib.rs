@@ -183,9 +183,13 @@ preview1! {
 pub fn add_to_linker(linker: &mut Linker<WasiP1Ctx>) -> Result<(), Error> {
     add_errno_functions(linker)?;
     // `proc_exit` returns nothing: it always unwinds.
-    linker.func_wrap(MODULE, "proc_exit", |mut caller: Caller<'_, WasiP1Ctx>, code: u32| -> Result<(), Error> {
-        Err(env::proc_exit(caller.data_mut(), code))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "proc_exit",
+        |mut caller: Caller<'_, WasiP1Ctx>, code: u32| -> Result<(), Error> {
+            Err(env::proc_exit(caller.data_mut(), code))
+        },
+    )?;
     Ok(())
 }
 

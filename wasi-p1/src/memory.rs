@@ -96,11 +96,17 @@ impl<'a, 'c> Guest<'a, 'c> {
     /// The `(buf, buf_len)` pairs of an `iovec` array; each range is checked
     /// when it is used.
     pub(crate) fn iovecs(&self, iovs: u32, count: u32) -> P1Result<Vec<(u32, u32)>> {
-        let table = self.bytes(iovs, count.checked_mul(crate::abi::IOVEC_SIZE).ok_or(Fail::Errno(Errno::Fault))?)?;
+        let table = self.bytes(
+            iovs,
+            count
+                .checked_mul(crate::abi::IOVEC_SIZE)
+                .ok_or(Fail::Errno(Errno::Fault))?,
+        )?;
         Ok(table
             .chunks_exact(crate::abi::IOVEC_SIZE as usize)
             .map(|pair| {
-                let word = |i: usize| u32::from_le_bytes([pair[i], pair[i + 1], pair[i + 2], pair[i + 3]]);
+                let word =
+                    |i: usize| u32::from_le_bytes([pair[i], pair[i + 1], pair[i + 2], pair[i + 3]]);
                 (word(0), word(4))
             })
             .collect())

@@ -2,13 +2,13 @@
 //! monotonic clock, fd subscriptions the readiness pollables of the stdio
 //! streams; files are always ready, as for `poll(2)`.
 
-use myrt_wasi_p2::io::poll::Pollable;
 use myrt_wasi_p2::Resource;
+use myrt_wasi_p2::io::poll::Pollable;
 
+use crate::P1Result;
 use crate::abi::{self, Errno, SUBSCRIPTION_CLOCK_ABSTIME, clockid, eventtype};
 use crate::ctx::{FdEntry, WasiP1Ctx};
 use crate::memory::Guest;
-use crate::P1Result;
 
 /// An `$event` to report.
 struct Event {
@@ -42,7 +42,12 @@ impl WasiP1Ctx {
     }
 
     fn subscribe(&mut self, userdata: u64, kind: u8, fd: u32) -> P1Result<Readiness> {
-        let event = |error, nbytes| Event { userdata, error, kind, nbytes };
+        let event = |error, nbytes| Event {
+            userdata,
+            error,
+            kind,
+            nbytes,
+        };
         let Ok(entry) = self.entry(fd) else {
             return Ok(Readiness::Now(event(Errno::Badf, 0)));
         };
@@ -50,11 +55,17 @@ impl WasiP1Ctx {
             (FdEntry::Stdin { stream, .. }, eventtype::FD_READ) => {
                 let stream = stream.borrowed();
                 // Ready means at least one byte, or the end of input.
-                Readiness::Later(event(Errno::Success, 1), self.host().input_stream_subscribe(&stream)?)
+                Readiness::Later(
+                    event(Errno::Success, 1),
+                    self.host().input_stream_subscribe(&stream)?,
+                )
             }
             (FdEntry::Output { stream, .. }, eventtype::FD_WRITE) => {
                 let stream = stream.borrowed();
-                Readiness::Later(event(Errno::Success, 0), self.host().output_stream_subscribe(&stream)?)
+                Readiness::Later(
+                    event(Errno::Success, 0),
+                    self.host().output_stream_subscribe(&stream)?,
+                )
             }
             (FdEntry::File(file), eventtype::FD_READ) => {
                 let left = file.descriptor.stat()?.size.saturating_sub(file.position);
@@ -70,7 +81,13 @@ impl Guest<'_, '_> {
     /// Waits until at least one subscription is ready (not at all if one
     /// already is) and reports every ready one. No subscriptions is
     /// `EINVAL`: the call would block forever.
-    pub(crate) fn poll_oneoff(&mut self, subscriptions: u32, events: u32, count: u32, nevents: u32) -> P1Result<()> {
+    pub(crate) fn poll_oneoff(
+        &mut self,
+        subscriptions: u32,
+        events: u32,
+        count: u32,
+        nevents: u32,
+    ) -> P1Result<()> {
         if count == 0 {
             return Err(Errno::Inval.into());
         }
@@ -80,17 +97,33 @@ impl Guest<'_, '_> {
         let mut readiness = Vec::new();
         for index in 0..count {
             let base = subscriptions
-                .checked_add(index.checked_mul(abi::SUBSCRIPTION_SIZE).ok_or(Errno::Fault)?)
+                .checked_add(
+                    index
+                        .checked_mul(abi::SUBSCRIPTION_SIZE)
+                        .ok_or(Errno::Fault)?,
+                )
                 .ok_or(Errno::Fault)?;
             let userdata = self.u64(base)?;
             let kind = self.u8(base + 8)?;
             let entry = match kind {
                 eventtype::CLOCK => {
-                    let (id, timeout, flags) = (self.u32(base + 16)?, self.u64(base + 24)?, self.u16(base + 40)?);
-                    let event = Event { userdata, error: Errno::Success, kind, nbytes: 0 };
+                    let (id, timeout, flags) = (
+                        self.u32(base + 16)?,
+                        self.u64(base + 24)?,
+                        self.u16(base + 40)?,
+                    );
+                    let event = Event {
+                        userdata,
+                        error: Errno::Success,
+                        kind,
+                        nbytes: 0,
+                    };
                     let ctx = self.ctx();
                     match ctx.deadline(id, timeout, flags) {
-                        Ok(when) => Readiness::Later(event, ctx.host().monotonic_clock_subscribe_instant(when)?),
+                        Ok(when) => Readiness::Later(
+                            event,
+                            ctx.host().monotonic_clock_subscribe_instant(when)?,
+                        ),
                         Err(crate::Fail::Errno(error)) => Readiness::Now(Event { error, ..event }),
                         Err(trap) => return Err(trap),
                     }
@@ -113,10 +146,15 @@ impl Guest<'_, '_> {
         let anything_now = waiting.len() < readiness.len();
         let mut host = self.ctx().host();
         let ready: Vec<bool> = if anything_now {
-            waiting.iter().map(|p| host.pollable_ready(p)).collect::<Result<_, _>>()?
+            waiting
+                .iter()
+                .map(|p| host.pollable_ready(p))
+                .collect::<Result<_, _>>()?
         } else {
             let indices = host.poll(&waiting)?;
-            (0..waiting.len() as u32).map(|i| indices.contains(&i)).collect()
+            (0..waiting.len() as u32)
+                .map(|i| indices.contains(&i))
+                .collect()
         };
         let mut ready = ready.into_iter();
         let mut fired = Vec::new();

@@ -95,7 +95,11 @@ impl Guest {
     }
 
     fn call(&mut self, name: &str, args: &[i64]) -> u16 {
-        let ty = self.instance.get_func(&self.store, name).unwrap().ty(&self.store);
+        let ty = self
+            .instance
+            .get_func(&self.store, name)
+            .unwrap()
+            .ty(&self.store);
         let args: Vec<Val> = args
             .iter()
             .zip(ty.params())
@@ -181,13 +185,21 @@ fn fd_write_gathers_iovecs_and_fd_read_scatters() {
     let mut builder = WasiCtxBuilder::new();
     builder
         .stdout(OutputSink::Memory(stdout.clone()))
-        .stdin(StdinSource::Memory(MemoryInputPipe::new(b"abcdefgh".to_vec())));
+        .stdin(StdinSource::Memory(MemoryInputPipe::new(
+            b"abcdefgh".to_vec(),
+        )));
     let mut guest = Guest::new(builder.build());
     guest.poke(0x100, b"hello, ");
     guest.poke(0x200, b"world\n");
     // Two iovecs and an empty one in between.
-    for (i, (ptr, len)) in [(0x100u32, 7u32), (0x300, 0), (0x200, 6)].iter().enumerate() {
-        guest.poke(0x10 + i * 8, &[ptr.to_le_bytes(), len.to_le_bytes()].concat());
+    for (i, (ptr, len)) in [(0x100u32, 7u32), (0x300, 0), (0x200, 6)]
+        .iter()
+        .enumerate()
+    {
+        guest.poke(
+            0x10 + i * 8,
+            &[ptr.to_le_bytes(), len.to_le_bytes()].concat(),
+        );
     }
     assert_eq!(guest.call("fd_write", &[1, 0x10, 3, 0x40]), 0);
     assert_eq!(guest.peek_u32(0x40), 13);
@@ -201,10 +213,19 @@ fn fd_write_gathers_iovecs_and_fd_read_scatters() {
     assert_eq!(guest.peek(0x400, 3), b"abc");
     assert_eq!(guest.peek(0x500, 2), b"de");
     // Writing to stdin, reading from stdout: not what they are open for.
-    assert_eq!(guest.call("fd_write", &[0, 0x10, 1, 0x40]), Errno::Badf as u16);
-    assert_eq!(guest.call("fd_read", &[1, 0x10, 1, 0x40]), Errno::Badf as u16);
+    assert_eq!(
+        guest.call("fd_write", &[0, 0x10, 1, 0x40]),
+        Errno::Badf as u16
+    );
+    assert_eq!(
+        guest.call("fd_read", &[1, 0x10, 1, 0x40]),
+        Errno::Badf as u16
+    );
     assert_eq!(guest.call("fd_seek", &[1, 0, 0, 0x40]), Errno::Spipe as u16);
-    assert_eq!(guest.call("fd_write", &[9, 0x10, 1, 0x40]), Errno::Badf as u16);
+    assert_eq!(
+        guest.call("fd_write", &[9, 0x10, 1, 0x40]),
+        Errno::Badf as u16
+    );
 }
 
 #[test]
@@ -216,17 +237,32 @@ fn bad_pointers_are_efault_and_nothing_happens() {
     let end = 65536i64;
     // The iovec array, an iovec's buffer, the result pointer: each out of bounds.
     assert_eq!(guest.call("fd_write", &[1, end - 4, 1, 0x40]), EFAULT);
-    guest.poke(0x10, &[(end as u32 - 2).to_le_bytes(), 4u32.to_le_bytes()].concat());
+    guest.poke(
+        0x10,
+        &[(end as u32 - 2).to_le_bytes(), 4u32.to_le_bytes()].concat(),
+    );
     assert_eq!(guest.call("fd_write", &[1, 0x10, 1, 0x40]), EFAULT);
-    guest.poke(0x10, &[0x100u32.to_le_bytes(), u32::MAX.to_le_bytes()].concat());
+    guest.poke(
+        0x10,
+        &[0x100u32.to_le_bytes(), u32::MAX.to_le_bytes()].concat(),
+    );
     assert_eq!(guest.call("fd_write", &[1, 0x10, 1, 0x40]), EFAULT);
     // An iovec count whose table size overflows 32 bits.
-    assert_eq!(guest.call("fd_write", &[1, 0x10, 0x2000_0001, 0x40]), EFAULT);
+    assert_eq!(
+        guest.call("fd_write", &[1, 0x10, 0x2000_0001, 0x40]),
+        EFAULT
+    );
     assert!(stdout.contents().is_empty());
     assert_eq!(guest.call("args_sizes_get", &[end - 2, 0]), EFAULT);
-    assert_eq!(guest.call("clock_time_get", &[1, 0, u32::MAX as i64]), EFAULT);
+    assert_eq!(
+        guest.call("clock_time_get", &[1, 0, u32::MAX as i64]),
+        EFAULT
+    );
     assert_eq!(guest.call("random_get", &[end - 8, 16]), EFAULT);
-    assert_eq!(guest.call("poll_oneoff", &[end - 8, 0x100, 1, 0x40]), EFAULT);
+    assert_eq!(
+        guest.call("poll_oneoff", &[end - 8, 0x100, 1, 0x40]),
+        EFAULT
+    );
     // Nothing was opened: the result pointer is checked first.
     let dir = tempfile::tempdir().unwrap();
     let mut guest = Guest::with_dir(dir.path());
@@ -246,7 +282,14 @@ fn paths_cannot_leave_the_preopen() {
     std::os::unix::fs::symlink("../outside.txt", sandbox.join("rel_link")).unwrap();
     std::os::unix::fs::symlink("..", sandbox.join("up")).unwrap();
     let mut guest = Guest::with_dir(&sandbox);
-    for path in ["../outside.txt", "/etc/passwd", "sub/../../outside.txt", "abs_link", "rel_link", "up/outside.txt"] {
+    for path in [
+        "../outside.txt",
+        "/etc/passwd",
+        "sub/../../outside.txt",
+        "abs_link",
+        "rel_link",
+        "up/outside.txt",
+    ] {
         assert_eq!(guest.open(path, 0).0, EPERM, "{path}");
     }
     // Creating through an escape, or a link that points out, is refused too.
@@ -255,12 +298,18 @@ fn paths_cannot_leave_the_preopen() {
     assert_eq!(guest.call("path_create_directory", &[3, 0x1000, 6]), EPERM);
     guest.poke(0x1000, b"/etc");
     guest.poke(0x1100, b"etc_link");
-    assert_eq!(guest.call("path_symlink", &[0x1000, 4, 3, 0x1100, 8]), EPERM);
+    assert_eq!(
+        guest.call("path_symlink", &[0x1000, 4, 3, 0x1100, 8]),
+        EPERM
+    );
     assert!(!base.path().join("new.txt").exists() && !base.path().join("dir").exists());
     assert!(!sandbox.join("etc_link").exists());
     // A path that is not UTF-8.
     guest.poke(0x1000, &[0xff, 0xfe]);
-    assert_eq!(guest.call("path_create_directory", &[3, 0x1000, 2]), Errno::Ilseq as u16);
+    assert_eq!(
+        guest.call("path_create_directory", &[3, 0x1000, 2]),
+        Errno::Ilseq as u16
+    );
 }
 
 #[test]
@@ -271,7 +320,10 @@ fn files_have_a_position_and_directories_a_listing() {
     // The preopen is fd 3 and says its guest name.
     assert_eq!(guest.call("fd_prestat_get", &[3, 0x40]), 0);
     assert_eq!(guest.peek_u32(0x44), 8);
-    assert_eq!(guest.call("fd_prestat_dir_name", &[3, 0x80, 4]), Errno::Nametoolong as u16);
+    assert_eq!(
+        guest.call("fd_prestat_dir_name", &[3, 0x80, 4]),
+        Errno::Nametoolong as u16
+    );
     assert_eq!(guest.call("fd_prestat_dir_name", &[3, 0x80, 8]), 0);
     assert_eq!(guest.peek(0x80, 8), b"/sandbox");
     assert_eq!(guest.call("fd_prestat_get", &[4, 0x40]), Errno::Badf as u16);
@@ -280,12 +332,21 @@ fn files_have_a_position_and_directories_a_listing() {
     assert_eq!((errno, fd), (0, 4));
     assert_eq!(guest.call("fd_seek", &[fd.into(), -3, 2, 0x40]), 0);
     assert_eq!(guest.peek_u64(0x40), 7);
-    guest.poke(0x10, &[0x400u32.to_le_bytes(), 16u32.to_le_bytes()].concat());
+    guest.poke(
+        0x10,
+        &[0x400u32.to_le_bytes(), 16u32.to_le_bytes()].concat(),
+    );
     assert_eq!(guest.call("fd_read", &[fd.into(), 0x10, 1, 0x40]), 0);
-    assert_eq!((guest.peek_u32(0x40), guest.peek(0x400, 3)), (3, b"789".to_vec()));
+    assert_eq!(
+        (guest.peek_u32(0x40), guest.peek(0x400, 3)),
+        (3, b"789".to_vec())
+    );
     assert_eq!(guest.call("fd_tell", &[fd.into(), 0x40]), 0);
     assert_eq!(guest.peek_u64(0x40), 10);
-    assert_eq!(guest.call("fd_seek", &[fd.into(), -11, 1, 0x40]), Errno::Inval as u16);
+    assert_eq!(
+        guest.call("fd_seek", &[fd.into(), -11, 1, 0x40]),
+        Errno::Inval as u16
+    );
 
     // `.`, `..`, `a.txt`; a buffer for one record and a half cuts the second.
     assert_eq!(guest.call("fd_readdir", &[3, 0x2000, 4096, 0, 0x40]), 0);
@@ -297,12 +358,18 @@ fn files_have_a_position_and_directories_a_listing() {
     assert_eq!(guest.call("fd_readdir", &[3, 0x2000, 4096, 2, 0x40]), 0);
     assert_eq!(guest.peek_u32(0x40), 24 + 5);
     assert_eq!(guest.peek_u64(0x2000), 3);
-    assert_eq!(guest.peek(0x2000 + 20, 1), [crate::abi::filetype::REGULAR_FILE]);
+    assert_eq!(
+        guest.peek(0x2000 + 20, 1),
+        [crate::abi::filetype::REGULAR_FILE]
+    );
     assert_eq!(guest.peek(0x2000 + 24, 5), b"a.txt");
 
     assert_eq!(guest.call("fd_close", &[fd.into()]), 0);
     assert_eq!(guest.call("fd_close", &[fd.into()]), Errno::Badf as u16);
-    assert_eq!(guest.call("fd_readdir", &[fd.into(), 0x2000, 4096, 0, 0x40]), Errno::Badf as u16);
+    assert_eq!(
+        guest.call("fd_readdir", &[fd.into(), 0x2000, 4096, 0, 0x40]),
+        Errno::Badf as u16
+    );
 }
 
 #[test]
@@ -317,14 +384,19 @@ fn poll_waits_for_a_clock_and_processes_exit() {
     assert_eq!(guest.call("poll_oneoff", &[0x100, 0x200, 1, 0x40]), 0);
     assert_eq!(guest.peek_u32(0x40), 1);
     assert_eq!(guest.peek_u64(0x200), 7);
-    assert_eq!(guest.call("poll_oneoff", &[0x100, 0x200, 0, 0x40]), Errno::Inval as u16);
+    assert_eq!(
+        guest.call("poll_oneoff", &[0x100, 0x200, 0, 0x40]),
+        Errno::Inval as u16
+    );
 
     assert_eq!(guest.call("proc_raise", &[6]), Errno::Nosys as u16);
     assert_eq!(guest.call("sock_shutdown", &[1, 0]), Errno::Notsup as u16);
     assert_eq!(guest.call("sock_shutdown", &[42, 0]), Errno::Badf as u16);
 
     let exit = guest.exit(3);
-    assert!(matches!(exit, Err(myrt_interp::Error::Host(ref e)) if e.downcast_ref::<HostError>().is_some()));
+    assert!(
+        matches!(exit, Err(myrt_interp::Error::Host(ref e)) if e.downcast_ref::<HostError>().is_some())
+    );
     assert_eq!(guest.store.data().exit_code(), Some(3));
     // Statuses from 126 on are reserved: a trap, no status.
     let mut guest = Guest::new(WasiCtxBuilder::new().build());

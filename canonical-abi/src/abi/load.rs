@@ -1,8 +1,8 @@
 //! Reading values out of linear memory (CanonicalABI.md: "Loading").
 
+use super::Context;
 use super::memory::{Content, check_range, load_uint};
 use super::strings::load_string_from_range;
-use super::Context;
 use crate::error::{Error, trap_if};
 use crate::types::{
     Despecialized, Type, align_to, alignment, despecialize, discriminant_size, elem_size,

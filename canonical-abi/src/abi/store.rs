@@ -1,8 +1,8 @@
 //! Writing values into linear memory (CanonicalABI.md: "Storing").
 
+use super::Context;
 use super::memory::{Content, check_range, realloc_checked, store_uint};
 use super::strings::store_string_into_range;
-use super::Context;
 use crate::error::{Error, trap_if};
 use crate::types::{
     Despecialized, Type, align_to, alignment, despecialize, discriminant_size, elem_size,

@@ -45,7 +45,9 @@ pub(crate) fn load_string_from_range(
             .map_err(|e| Error::trap(format!("string is not UTF-8: {e}"))),
         // ASCII text, the common case, skips decoding one char at a time,
         // which matters for strings of gigabytes.
-        SimpleEncoding::Latin1 | SimpleEncoding::Utf16 if let Some(ascii) = ascii_of(raw, simple) => {
+        SimpleEncoding::Latin1 | SimpleEncoding::Utf16
+            if let Some(ascii) = ascii_of(raw, simple) =>
+        {
             Ok(ascii)
         }
         SimpleEncoding::Utf16 => {
@@ -64,7 +66,9 @@ pub(crate) fn load_string_from_range(
 fn ascii_of(raw: &[u8], encoding: SimpleEncoding) -> Option<String> {
     let ascii = match encoding {
         SimpleEncoding::Utf16 => {
-            let is_ascii = raw.chunks_exact(2).all(|unit| unit[1] == 0 && unit[0] < 0x80);
+            let is_ascii = raw
+                .chunks_exact(2)
+                .all(|unit| unit[1] == 0 && unit[0] < 0x80);
             is_ascii.then(|| raw.iter().step_by(2).copied().collect())
         }
         _ => raw.is_ascii().then(|| raw.to_vec()),

@@ -187,7 +187,11 @@ impl MemoryView {
             return Err(TrapCode::MemoryOutOfBounds);
         }
         // SAFETY: `dst..dst + len` lies in the live buffer (see `load`).
-        unsafe { self.ptr.add(dst as usize).write_bytes(value as u8, len as usize) };
+        unsafe {
+            self.ptr
+                .add(dst as usize)
+                .write_bytes(value as u8, len as usize)
+        };
         Ok(())
     }
 
@@ -643,7 +647,11 @@ impl Machine {
     }
 
     /// The function `call_indirect` reaches through `table[index]`.
-    fn resolve_indirect(&self, site: &IndirectSite, index: u64) -> Result<IndirectCallee, TrapCode> {
+    fn resolve_indirect(
+        &self,
+        site: &IndirectSite,
+        index: u64,
+    ) -> Result<IndirectCallee, TrapCode> {
         let inner = self.inner();
         let table = inner.instances[self.instance as usize].tables[site.table as usize];
         let elems = &inner.tables[table as usize].elems;
@@ -683,8 +691,9 @@ impl Machine {
     }
 
     fn memory_size(&self, instance: u32, memory: u32) -> u64 {
-        self.memory_index(instance, memory)
-            .map_or(0, |m| (self.inner().memories[m].data.len() >> PAGE_SIZE_LOG2) as u64)
+        self.memory_index(instance, memory).map_or(0, |m| {
+            (self.inner().memories[m].data.len() >> PAGE_SIZE_LOG2) as u64
+        })
     }
 
     fn memory_grow(&mut self, instance: u32, memory: u32, delta: u64) -> u64 {

@@ -274,9 +274,12 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
     if !targets_ok {
         return Err(internal("branches outside the function"));
     }
-    let selects_access = |pair: &[Instr]| !matches!(pair[0], Instr::InMemory { .. }) || pair[1].is_memory_access();
+    let selects_access =
+        |pair: &[Instr]| !matches!(pair[0], Instr::InMemory { .. }) || pair[1].is_memory_access();
     if !code.windows(2).all(selects_access) {
-        return Err(internal("selects a memory for something other than a load or store"));
+        return Err(internal(
+            "selects a memory for something other than a load or store",
+        ));
     }
     match code.last() {
         Some(
@@ -1141,7 +1144,11 @@ impl Translator<'_> {
                 let args = self.pop_consecutive(3)?;
                 self.emit(match (dst_mem, src_mem) {
                     (0, 0) => Instr::MemoryCopy { args },
-                    (dst_memory, src_memory) => Instr::MemoryCopyN { args, dst_memory, src_memory },
+                    (dst_memory, src_memory) => Instr::MemoryCopyN {
+                        args,
+                        dst_memory,
+                        src_memory,
+                    },
                 });
             }
             Operator::MemoryInit { data_index, mem } => {

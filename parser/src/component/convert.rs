@@ -41,7 +41,13 @@ fn opt_val_type(ty: Option<wp::ComponentValType>) -> Option<ValType> {
 }
 
 fn fields(fields: &[(&str, wp::ComponentValType)]) -> Vec<Field> {
-    fields.iter().map(|(name, ty)| Field { name: (*name).to_owned(), ty: val_type(*ty) }).collect()
+    fields
+        .iter()
+        .map(|(name, ty)| Field {
+            name: (*name).to_owned(),
+            ty: val_type(*ty),
+        })
+        .collect()
 }
 
 fn names(names: &[&str]) -> Vec<String> {
@@ -53,14 +59,25 @@ pub(super) fn type_def(ty: wp::ComponentType<'_>, at: usize) -> Result<TypeDef, 
         wp::ComponentType::Defined(ty) => TypeDef::Value(defined_type(ty)),
         wp::ComponentType::Func(ty) => TypeDef::Func(func_type(&ty)),
         wp::ComponentType::Component(decls) => {
-            let decls = decls.into_vec().into_iter().map(|d| component_type_decl(d, at)).collect::<Result<_, _>>()?;
+            let decls = decls
+                .into_vec()
+                .into_iter()
+                .map(|d| component_type_decl(d, at))
+                .collect::<Result<_, _>>()?;
             TypeDef::Component(ComponentType { decls })
         }
         wp::ComponentType::Instance(decls) => {
-            let decls = decls.into_vec().into_iter().map(|d| instance_type_decl(d, at)).collect::<Result<_, _>>()?;
+            let decls = decls
+                .into_vec()
+                .into_iter()
+                .map(|d| instance_type_decl(d, at))
+                .collect::<Result<_, _>>()?;
             TypeDef::Instance(InstanceType { decls })
         }
-        wp::ComponentType::Resource { rep, dtor } => TypeDef::Resource(ResourceType { rep: core_val_type(rep, at)?, dtor }),
+        wp::ComponentType::Resource { rep, dtor } => TypeDef::Resource(ResourceType {
+            rep: core_val_type(rep, at)?,
+            dtor,
+        }),
     })
 }
 
@@ -69,16 +86,32 @@ fn defined_type(ty: wp::ComponentDefinedType<'_>) -> DefinedType {
         wp::ComponentDefinedType::Primitive(p) => DefinedType::Primitive(primitive(p)),
         wp::ComponentDefinedType::Record(f) => DefinedType::Record(fields(&f)),
         wp::ComponentDefinedType::Variant(cases) => DefinedType::Variant(
-            cases.iter().map(|c| Case { name: c.name.to_owned(), ty: opt_val_type(c.ty) }).collect(),
+            cases
+                .iter()
+                .map(|c| Case {
+                    name: c.name.to_owned(),
+                    ty: opt_val_type(c.ty),
+                })
+                .collect(),
         ),
         wp::ComponentDefinedType::List(ty) => DefinedType::List(val_type(ty)),
-        wp::ComponentDefinedType::Map(key, value) => DefinedType::Map { key: val_type(key), value: val_type(value) },
-        wp::ComponentDefinedType::FixedLengthList(ty, len) => DefinedType::FixedLengthList(val_type(ty), len),
-        wp::ComponentDefinedType::Tuple(tys) => DefinedType::Tuple(tys.iter().map(|t| val_type(*t)).collect()),
+        wp::ComponentDefinedType::Map(key, value) => DefinedType::Map {
+            key: val_type(key),
+            value: val_type(value),
+        },
+        wp::ComponentDefinedType::FixedLengthList(ty, len) => {
+            DefinedType::FixedLengthList(val_type(ty), len)
+        }
+        wp::ComponentDefinedType::Tuple(tys) => {
+            DefinedType::Tuple(tys.iter().map(|t| val_type(*t)).collect())
+        }
         wp::ComponentDefinedType::Flags(n) => DefinedType::Flags(names(&n)),
         wp::ComponentDefinedType::Enum(n) => DefinedType::Enum(names(&n)),
         wp::ComponentDefinedType::Option(ty) => DefinedType::Option(val_type(ty)),
-        wp::ComponentDefinedType::Result { ok, err } => DefinedType::Result { ok: opt_val_type(ok), err: opt_val_type(err) },
+        wp::ComponentDefinedType::Result { ok, err } => DefinedType::Result {
+            ok: opt_val_type(ok),
+            err: opt_val_type(err),
+        },
         wp::ComponentDefinedType::Own(idx) => DefinedType::Own(idx),
         wp::ComponentDefinedType::Borrow(idx) => DefinedType::Borrow(idx),
         wp::ComponentDefinedType::Future(ty) => DefinedType::Future(opt_val_type(ty)),
@@ -87,10 +120,17 @@ fn defined_type(ty: wp::ComponentDefinedType<'_>) -> DefinedType {
 }
 
 fn func_type(ty: &wp::ComponentFuncType<'_>) -> FuncType {
-    FuncType { is_async: ty.async_, params: fields(&ty.params), result: opt_val_type(ty.result) }
+    FuncType {
+        is_async: ty.async_,
+        params: fields(&ty.params),
+        result: opt_val_type(ty.result),
+    }
 }
 
-fn component_type_decl(decl: wp::ComponentTypeDeclaration<'_>, at: usize) -> Result<TypeDecl, DecodeError> {
+fn component_type_decl(
+    decl: wp::ComponentTypeDeclaration<'_>,
+    at: usize,
+) -> Result<TypeDecl, DecodeError> {
     Ok(match decl {
         wp::ComponentTypeDeclaration::CoreType(ty) => TypeDecl::CoreType(core_type(ty, at)?),
         wp::ComponentTypeDeclaration::Type(ty) => TypeDecl::Type(type_def(ty, at)?),
@@ -98,14 +138,21 @@ fn component_type_decl(decl: wp::ComponentTypeDeclaration<'_>, at: usize) -> Res
             let (sort, alias) = alias(a);
             TypeDecl::Alias { sort, alias }
         }
-        wp::ComponentTypeDeclaration::Export { name, ty } => TypeDecl::Export { name: extern_name(name), ty: extern_type(ty) },
-        wp::ComponentTypeDeclaration::Import(import) => {
-            TypeDecl::Import { name: extern_name(import.name), ty: extern_type(import.ty) }
-        }
+        wp::ComponentTypeDeclaration::Export { name, ty } => TypeDecl::Export {
+            name: extern_name(name),
+            ty: extern_type(ty),
+        },
+        wp::ComponentTypeDeclaration::Import(import) => TypeDecl::Import {
+            name: extern_name(import.name),
+            ty: extern_type(import.ty),
+        },
     })
 }
 
-fn instance_type_decl(decl: wp::InstanceTypeDeclaration<'_>, at: usize) -> Result<TypeDecl, DecodeError> {
+fn instance_type_decl(
+    decl: wp::InstanceTypeDeclaration<'_>,
+    at: usize,
+) -> Result<TypeDecl, DecodeError> {
     Ok(match decl {
         wp::InstanceTypeDeclaration::CoreType(ty) => TypeDecl::CoreType(core_type(ty, at)?),
         wp::InstanceTypeDeclaration::Type(ty) => TypeDecl::Type(type_def(ty, at)?),
@@ -113,19 +160,38 @@ fn instance_type_decl(decl: wp::InstanceTypeDeclaration<'_>, at: usize) -> Resul
             let (sort, alias) = alias(a);
             TypeDecl::Alias { sort, alias }
         }
-        wp::InstanceTypeDeclaration::Export { name, ty } => TypeDecl::Export { name: extern_name(name), ty: extern_type(ty) },
+        wp::InstanceTypeDeclaration::Export { name, ty } => TypeDecl::Export {
+            name: extern_name(name),
+            ty: extern_type(ty),
+        },
     })
 }
 
 /// An alias and the index space it adds an entry to.
 pub(super) fn alias(alias: wp::ComponentAlias<'_>) -> (Sort, Alias) {
     match alias {
-        wp::ComponentAlias::InstanceExport { kind, instance_index, name } => {
-            (component_sort(kind), Alias::InstanceExport { instance: instance_index, name: name.to_owned() })
-        }
-        wp::ComponentAlias::CoreInstanceExport { kind, instance_index, name } => {
-            (core_sort(kind), Alias::CoreInstanceExport { instance: instance_index, name: name.to_owned() })
-        }
+        wp::ComponentAlias::InstanceExport {
+            kind,
+            instance_index,
+            name,
+        } => (
+            component_sort(kind),
+            Alias::InstanceExport {
+                instance: instance_index,
+                name: name.to_owned(),
+            },
+        ),
+        wp::ComponentAlias::CoreInstanceExport {
+            kind,
+            instance_index,
+            name,
+        } => (
+            core_sort(kind),
+            Alias::CoreInstanceExport {
+                instance: instance_index,
+                name: name.to_owned(),
+            },
+        ),
         wp::ComponentAlias::Outer { kind, count, index } => {
             let sort = match kind {
                 wp::ComponentOuterAliasKind::CoreModule => Sort::CoreModule,
@@ -174,7 +240,9 @@ pub(super) fn extern_type(ty: wp::ComponentTypeRef) -> ExternType {
         wp::ComponentTypeRef::Func(idx) => ExternType::Func(idx),
         wp::ComponentTypeRef::Value(ty) => ExternType::Value(val_type(ty)),
         wp::ComponentTypeRef::Type(wp::TypeBounds::Eq(idx)) => ExternType::Type(TypeBound::Eq(idx)),
-        wp::ComponentTypeRef::Type(wp::TypeBounds::SubResource) => ExternType::Type(TypeBound::SubResource),
+        wp::ComponentTypeRef::Type(wp::TypeBounds::SubResource) => {
+            ExternType::Type(TypeBound::SubResource)
+        }
         wp::ComponentTypeRef::Instance(idx) => ExternType::Instance(idx),
         wp::ComponentTypeRef::Component(idx) => ExternType::Component(idx),
     }
@@ -186,7 +254,9 @@ pub(super) fn canon_options(options: &[wp::CanonicalOption]) -> Vec<CanonOption>
         .map(|option| match *option {
             wp::CanonicalOption::UTF8 => CanonOption::StringEncoding(StringEncoding::Utf8),
             wp::CanonicalOption::UTF16 => CanonOption::StringEncoding(StringEncoding::Utf16),
-            wp::CanonicalOption::CompactUTF16 => CanonOption::StringEncoding(StringEncoding::CompactUtf16),
+            wp::CanonicalOption::CompactUTF16 => {
+                CanonOption::StringEncoding(StringEncoding::CompactUtf16)
+            }
             wp::CanonicalOption::Memory(idx) => CanonOption::Memory(idx),
             wp::CanonicalOption::Realloc(idx) => CanonOption::Realloc(idx),
             wp::CanonicalOption::PostReturn(idx) => CanonOption::PostReturn(idx),
@@ -202,7 +272,11 @@ pub(super) fn core_type(ty: wp::CoreType<'_>, at: usize) -> Result<CoreTypeDef, 
     Ok(match ty {
         wp::CoreType::Rec(group) => CoreTypeDef::Func(core_func_type(group, at)?),
         wp::CoreType::Module(decls) => {
-            let decls = decls.into_vec().into_iter().map(|d| module_type_decl(d, at)).collect::<Result<_, _>>()?;
+            let decls = decls
+                .into_vec()
+                .into_iter()
+                .map(|d| module_type_decl(d, at))
+                .collect::<Result<_, _>>()?;
             CoreTypeDef::Module(ModuleType { decls })
         }
     })
@@ -213,7 +287,12 @@ pub(super) fn core_type(ty: wp::CoreType<'_>, at: usize) -> Result<CoreTypeDef, 
 /// non-final `(sub (func ...))` without supertypes is accepted as a plain
 /// function type: finality only matters to GC subtyping, which myrt lacks.
 fn core_func_type(group: wp::RecGroup, at: usize) -> Result<CoreFuncType, DecodeError> {
-    let unsupported = || DecodeError::new(at, "core GC types (rec groups, supertypes, structs, arrays) are not supported");
+    let unsupported = || {
+        DecodeError::new(
+            at,
+            "core GC types (rec groups, supertypes, structs, arrays) are not supported",
+        )
+    };
     if group.is_explicit_rec_group() {
         return Err(unsupported());
     }
@@ -227,25 +306,39 @@ fn core_func_type(group: wp::RecGroup, at: usize) -> Result<CoreFuncType, Decode
     if sub.supertype_idx.is_some() || sub.composite_type.shared {
         return Err(unsupported());
     }
-    let params = ty.params().iter().map(|t| core_val_type(*t, at)).collect::<Result<Vec<_>, _>>()?;
-    let results = ty.results().iter().map(|t| core_val_type(*t, at)).collect::<Result<Vec<_>, _>>()?;
+    let params = ty
+        .params()
+        .iter()
+        .map(|t| core_val_type(*t, at))
+        .collect::<Result<Vec<_>, _>>()?;
+    let results = ty
+        .results()
+        .iter()
+        .map(|t| core_val_type(*t, at))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(CoreFuncType::new(params, results))
 }
 
-fn module_type_decl(decl: wp::ModuleTypeDeclaration<'_>, at: usize) -> Result<ModuleTypeDecl, DecodeError> {
+fn module_type_decl(
+    decl: wp::ModuleTypeDeclaration<'_>,
+    at: usize,
+) -> Result<ModuleTypeDecl, DecodeError> {
     Ok(match decl {
         wp::ModuleTypeDeclaration::Type(group) => ModuleTypeDecl::Type(core_func_type(group, at)?),
-        wp::ModuleTypeDeclaration::OuterAlias { kind: wp::OuterAliasKind::Type, count, index } => {
-            ModuleTypeDecl::OuterType { count, index }
-        }
+        wp::ModuleTypeDeclaration::OuterAlias {
+            kind: wp::OuterAliasKind::Type,
+            count,
+            index,
+        } => ModuleTypeDecl::OuterType { count, index },
         wp::ModuleTypeDeclaration::Import(import) => ModuleTypeDecl::Import {
             module: import.module.to_owned(),
             name: import.name.to_owned(),
             ty: core_extern_type(import.ty, at)?,
         },
-        wp::ModuleTypeDeclaration::Export { name, ty } => {
-            ModuleTypeDecl::Export { name: name.to_owned(), ty: core_extern_type(ty, at)? }
-        }
+        wp::ModuleTypeDeclaration::Export { name, ty } => ModuleTypeDecl::Export {
+            name: name.to_owned(),
+            ty: core_extern_type(ty, at)?,
+        },
     })
 }
 
@@ -253,7 +346,10 @@ fn core_extern_type(ty: wp::TypeRef, at: usize) -> Result<CoreExternType, Decode
     Ok(match ty {
         wp::TypeRef::Func(idx) => CoreExternType::Func(idx),
         wp::TypeRef::FuncExact(_) => {
-            return Err(DecodeError::new(at, "exact function imports (custom descriptors) are not supported"));
+            return Err(DecodeError::new(
+                at,
+                "exact function imports (custom descriptors) are not supported",
+            ));
         }
         wp::TypeRef::Table(t) => CoreExternType::Table(table_type(t, at)?),
         wp::TypeRef::Memory(t) => CoreExternType::Memory(memory_type(t)),

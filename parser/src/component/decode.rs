@@ -30,9 +30,19 @@ fn offset(pos: u64) -> usize {
 
 /// Decodes the component whose header starts at `start`, with `parser`
 /// positioned there (wasmparser bounds a nested parser to its section).
-fn decode_nested(bytes: &Arc<[u8]>, mut parser: Parser, start: usize, depth: u32) -> Result<Component, DecodeError> {
+fn decode_nested(
+    bytes: &Arc<[u8]>,
+    mut parser: Parser,
+    start: usize,
+    depth: u32,
+) -> Result<Component, DecodeError> {
     let mut decoder = Decoder {
-        component: Component { bytes: bytes.clone(), range: start..start, depth, ..Component::default() },
+        component: Component {
+            bytes: bytes.clone(),
+            range: start..start,
+            depth,
+            ..Component::default()
+        },
     };
     let mut pos = start;
     loop {
@@ -40,29 +50,53 @@ fn decode_nested(bytes: &Arc<[u8]>, mut parser: Parser, start: usize, depth: u32
         let (payload, consumed) = match parser.parse(data, true)? {
             Chunk::Parsed { payload, consumed } => (payload, consumed),
             // With `eof` set the parser reports truncation as an error instead; stay total anyway.
-            Chunk::NeedMoreData(_) => return Err(DecodeError::new(pos, "unexpected end of component")),
+            Chunk::NeedMoreData(_) => {
+                return Err(DecodeError::new(pos, "unexpected end of component"));
+            }
         };
         let section_start = pos;
         pos += consumed;
         match payload {
             Payload::UnknownSection { id, .. } => {
-                return Err(DecodeError::new(section_start, format!("malformed section id: {id}")));
+                return Err(DecodeError::new(
+                    section_start,
+                    format!("malformed section id: {id}"),
+                ));
             }
-            Payload::ModuleSection { parser: nested, unchecked_range } => {
+            Payload::ModuleSection {
+                parser: nested,
+                unchecked_range,
+            } => {
                 let range = nested_range(unchecked_range, bytes.len())?;
                 check_module_framing(bytes, nested, range.start)?;
                 pos = range.end;
                 let at = range.start;
-                decoder.define(Sort::CoreModule, CoreModuleDef::Nested(NestedModule { range }), at, |c| &mut c.core_modules)?;
+                decoder.define(
+                    Sort::CoreModule,
+                    CoreModuleDef::Nested(NestedModule { range }),
+                    at,
+                    |c| &mut c.core_modules,
+                )?;
             }
-            Payload::ComponentSection { parser: nested, unchecked_range } => {
+            Payload::ComponentSection {
+                parser: nested,
+                unchecked_range,
+            } => {
                 let range = nested_range(unchecked_range, bytes.len())?;
                 if depth + 1 > MAX_NESTING {
-                    return Err(DecodeError::new(range.start, format!("components nested more than {MAX_NESTING} levels deep")));
+                    return Err(DecodeError::new(
+                        range.start,
+                        format!("components nested more than {MAX_NESTING} levels deep"),
+                    ));
                 }
                 let nested = decode_nested(bytes, nested, range.start, depth + 1)?;
                 pos = range.end;
-                decoder.define(Sort::Component, ComponentDef::Nested(Box::new(nested)), range.start, |c| &mut c.components)?;
+                decoder.define(
+                    Sort::Component,
+                    ComponentDef::Nested(Box::new(nested)),
+                    range.start,
+                    |c| &mut c.components,
+                )?;
             }
             Payload::End(end) => {
                 decoder.component.range.end = offset(end);
@@ -78,7 +112,10 @@ fn decode_nested(bytes: &Arc<[u8]>, mut parser: Parser, start: usize, depth: u32
 fn nested_range(range: Range<u64>, len: usize) -> Result<Range<usize>, DecodeError> {
     let range = offset(range.start)..offset(range.end);
     if range.end > len {
-        return Err(DecodeError::new(range.start, "unexpected end: nested module or component goes past the end of the binary"));
+        return Err(DecodeError::new(
+            range.start,
+            "unexpected end: nested module or component goes past the end of the binary",
+        ));
     }
     Ok(range)
 }
@@ -93,12 +130,19 @@ fn check_module_framing(bytes: &[u8], mut parser: Parser, start: usize) -> Resul
         let data = bytes.get(pos..).unwrap_or_default();
         let (payload, consumed) = match parser.parse(data, true)? {
             Chunk::Parsed { payload, consumed } => (payload, consumed),
-            Chunk::NeedMoreData(_) => return Err(DecodeError::new(pos, "unexpected end of module")),
+            Chunk::NeedMoreData(_) => {
+                return Err(DecodeError::new(pos, "unexpected end of module"));
+            }
         };
         pos += consumed;
         match payload {
-            Payload::Version { encoding, range, .. } if encoding != wp::Encoding::Module => {
-                return Err(DecodeError::new(offset(range.start), "expected a core module, found a component"));
+            Payload::Version {
+                encoding, range, ..
+            } if encoding != wp::Encoding::Module => {
+                return Err(DecodeError::new(
+                    offset(range.start),
+                    "expected a core module, found a component",
+                ));
             }
             Payload::CodeSectionStart { size, .. } => {
                 parser.skip_section();
@@ -116,39 +160,73 @@ struct Decoder {
 
 impl Decoder {
     /// Appends `def` to the index space of `sort` (found by `space`).
-    fn define<T>(&mut self, sort: Sort, def: T, at: usize, space: fn(&mut Component) -> &mut Vec<T>) -> Result<(), DecodeError> {
+    fn define<T>(
+        &mut self,
+        sort: Sort,
+        def: T,
+        at: usize,
+        space: fn(&mut Component) -> &mut Vec<T>,
+    ) -> Result<(), DecodeError> {
         let list = space(&mut self.component);
-        let index = u32::try_from(list.len())
-            .map_err(|_| DecodeError::new(at, format!("too many definitions in the {} index space", sort.name())))?;
+        let index = u32::try_from(list.len()).map_err(|_| {
+            DecodeError::new(
+                at,
+                format!("too many definitions in the {} index space", sort.name()),
+            )
+        })?;
         list.push(def);
-        self.component.definitions.push(Definition { sort, index, offset: at });
+        self.component.definitions.push(Definition {
+            sort,
+            index,
+            offset: at,
+        });
         Ok(())
     }
 
     fn payload(&mut self, payload: Payload<'_>) -> Result<(), DecodeError> {
         match payload {
-            Payload::Version { encoding, range, .. } => {
+            Payload::Version {
+                encoding, range, ..
+            } => {
                 if encoding != wp::Encoding::Component {
-                    return Err(DecodeError::new(offset(range.start), "expected a component, found a core module"));
+                    return Err(DecodeError::new(
+                        offset(range.start),
+                        "expected a component, found a core module",
+                    ));
                 }
             }
             Payload::InstanceSection(reader) => {
                 for instance in reader.into_iter_with_offsets() {
                     let (at, instance) = instance?;
-                    self.define(Sort::CoreInstance, core_instance(instance), offset(at), |c| &mut c.core_instances)?;
+                    self.define(
+                        Sort::CoreInstance,
+                        core_instance(instance),
+                        offset(at),
+                        |c| &mut c.core_instances,
+                    )?;
                 }
             }
             Payload::CoreTypeSection(reader) => {
                 for ty in reader.into_iter_with_offsets() {
                     let (at, ty) = ty?;
                     let at = offset(at);
-                    self.define(Sort::CoreType, CoreTypeEntry::Defined(core_type(ty, at)?), at, |c| &mut c.core_types)?;
+                    self.define(
+                        Sort::CoreType,
+                        CoreTypeEntry::Defined(core_type(ty, at)?),
+                        at,
+                        |c| &mut c.core_types,
+                    )?;
                 }
             }
             Payload::ComponentInstanceSection(reader) => {
                 for instance in reader.into_iter_with_offsets() {
                     let (at, instance) = instance?;
-                    self.define(Sort::Instance, component_instance(instance), offset(at), |c| &mut c.instances)?;
+                    self.define(
+                        Sort::Instance,
+                        component_instance(instance),
+                        offset(at),
+                        |c| &mut c.instances,
+                    )?;
                 }
             }
             Payload::ComponentAliasSection(reader) => {
@@ -162,7 +240,9 @@ impl Decoder {
                 for ty in reader.into_iter_with_offsets() {
                     let (at, ty) = ty?;
                     let at = offset(at);
-                    self.define(Sort::Type, TypeEntry::Defined(type_def(ty, at)?), at, |c| &mut c.types)?;
+                    self.define(Sort::Type, TypeEntry::Defined(type_def(ty, at)?), at, |c| {
+                        &mut c.types
+                    })?;
                 }
             }
             Payload::ComponentCanonicalSection(reader) => {
@@ -173,17 +253,28 @@ impl Decoder {
             }
             Payload::ComponentStartSection { start, range } => {
                 let at = offset(range.start);
-                self.component.start =
-                    Some(Start { func: start.func_index, args: start.arguments.into_vec(), results: start.results });
+                self.component.start = Some(Start {
+                    func: start.func_index,
+                    args: start.arguments.into_vec(),
+                    results: start.results,
+                });
                 for index in 0..start.results {
-                    self.define(Sort::Value, ValueDef::StartResult { index }, at, |c| &mut c.values)?;
+                    self.define(Sort::Value, ValueDef::StartResult { index }, at, |c| {
+                        &mut c.values
+                    })?;
                 }
             }
             Payload::ComponentImportSection(reader) => {
                 for import in reader.into_iter_with_offsets() {
                     let (at, import) = import?;
                     let ty = extern_type(import.ty);
-                    self.define_import(Import { name: extern_name(import.name), ty }, offset(at))?;
+                    self.define_import(
+                        Import {
+                            name: extern_name(import.name),
+                            ty,
+                        },
+                        offset(at),
+                    )?;
                 }
             }
             Payload::ComponentExportSection(reader) => {
@@ -220,74 +311,138 @@ impl Decoder {
     fn define_alias(&mut self, sort: Sort, alias: Alias, at: usize) -> Result<(), DecodeError> {
         let core_export = |alias: Alias| match alias {
             Alias::CoreInstanceExport { instance, name } => Ok(CoreExportAlias { instance, name }),
-            _ => Err(DecodeError::new(at, format!("a {} can only be aliased from a core instance export", sort.name()))),
+            _ => Err(DecodeError::new(
+                at,
+                format!(
+                    "a {} can only be aliased from a core instance export",
+                    sort.name()
+                ),
+            )),
         };
         match sort {
-            Sort::CoreFunc => self.define(sort, CoreFuncDef::Alias(core_export(alias)?), at, |c| &mut c.core_funcs),
+            Sort::CoreFunc => self.define(sort, CoreFuncDef::Alias(core_export(alias)?), at, |c| {
+                &mut c.core_funcs
+            }),
             Sort::CoreTable => self.define(sort, core_export(alias)?, at, |c| &mut c.core_tables),
-            Sort::CoreMemory => self.define(sort, core_export(alias)?, at, |c| &mut c.core_memories),
+            Sort::CoreMemory => {
+                self.define(sort, core_export(alias)?, at, |c| &mut c.core_memories)
+            }
             Sort::CoreGlobal => self.define(sort, core_export(alias)?, at, |c| &mut c.core_globals),
             Sort::CoreTag => self.define(sort, core_export(alias)?, at, |c| &mut c.core_tags),
             Sort::CoreType => match alias {
-                Alias::Outer { count, index } => self.define(sort, CoreTypeEntry::Outer { count, index }, at, |c| &mut c.core_types),
-                _ => Err(DecodeError::new(at, "a core type can only be aliased from an outer component")),
+                Alias::Outer { count, index } => {
+                    self.define(sort, CoreTypeEntry::Outer { count, index }, at, |c| {
+                        &mut c.core_types
+                    })
+                }
+                _ => Err(DecodeError::new(
+                    at,
+                    "a core type can only be aliased from an outer component",
+                )),
             },
-            Sort::CoreModule => self.define(sort, CoreModuleDef::Alias(alias), at, |c| &mut c.core_modules),
+            Sort::CoreModule => self.define(sort, CoreModuleDef::Alias(alias), at, |c| {
+                &mut c.core_modules
+            }),
             Sort::CoreInstance => Err(DecodeError::new(at, "core instances cannot be aliased")),
             Sort::Func => self.define(sort, FuncDef::Alias(alias), at, |c| &mut c.funcs),
             Sort::Value => self.define(sort, ValueDef::Alias(alias), at, |c| &mut c.values),
             Sort::Type => self.define(sort, TypeEntry::Alias(alias), at, |c| &mut c.types),
-            Sort::Component => self.define(sort, ComponentDef::Alias(alias), at, |c| &mut c.components),
-            Sort::Instance => self.define(sort, InstanceDef::Alias(alias), at, |c| &mut c.instances),
+            Sort::Component => {
+                self.define(sort, ComponentDef::Alias(alias), at, |c| &mut c.components)
+            }
+            Sort::Instance => {
+                self.define(sort, InstanceDef::Alias(alias), at, |c| &mut c.instances)
+            }
         }
     }
 
     fn define_canon(&mut self, func: wp::CanonicalFunction, at: usize) -> Result<(), DecodeError> {
         let core_func = match func {
-            wp::CanonicalFunction::Lift { core_func_index, type_index, options } => {
-                let lift = FuncDef::Lift { core_func: core_func_index, ty: type_index, options: canon_options(&options) };
+            wp::CanonicalFunction::Lift {
+                core_func_index,
+                type_index,
+                options,
+            } => {
+                let lift = FuncDef::Lift {
+                    core_func: core_func_index,
+                    ty: type_index,
+                    options: canon_options(&options),
+                };
                 return self.define(Sort::Func, lift, at, |c| &mut c.funcs);
             }
-            wp::CanonicalFunction::Lower { func_index, options } => {
-                CoreFuncDef::Lower { func: func_index, options: canon_options(&options) }
+            wp::CanonicalFunction::Lower {
+                func_index,
+                options,
+            } => CoreFuncDef::Lower {
+                func: func_index,
+                options: canon_options(&options),
+            },
+            wp::CanonicalFunction::ResourceNew { resource } => {
+                CoreFuncDef::ResourceNew { resource }
             }
-            wp::CanonicalFunction::ResourceNew { resource } => CoreFuncDef::ResourceNew { resource },
-            wp::CanonicalFunction::ResourceDrop { resource } => CoreFuncDef::ResourceDrop { resource },
-            wp::CanonicalFunction::ResourceRep { resource } => CoreFuncDef::ResourceRep { resource },
-            other => CoreFuncDef::Unsupported { builtin: builtin_name(&other), offset: at },
+            wp::CanonicalFunction::ResourceDrop { resource } => {
+                CoreFuncDef::ResourceDrop { resource }
+            }
+            wp::CanonicalFunction::ResourceRep { resource } => {
+                CoreFuncDef::ResourceRep { resource }
+            }
+            other => CoreFuncDef::Unsupported {
+                builtin: builtin_name(&other),
+                offset: at,
+            },
         };
         self.define(Sort::CoreFunc, core_func, at, |c| &mut c.core_funcs)
     }
 
     fn define_import(&mut self, import: Import, at: usize) -> Result<(), DecodeError> {
-        let index = u32::try_from(self.component.imports.len()).map_err(|_| DecodeError::new(at, "too many imports"))?;
+        let index = u32::try_from(self.component.imports.len())
+            .map_err(|_| DecodeError::new(at, "too many imports"))?;
         let sort = import.ty.sort();
         self.component.imports.push(import);
         match sort {
-            Sort::CoreModule => self.define(sort, CoreModuleDef::Import(index), at, |c| &mut c.core_modules),
+            Sort::CoreModule => self.define(sort, CoreModuleDef::Import(index), at, |c| {
+                &mut c.core_modules
+            }),
             Sort::Func => self.define(sort, FuncDef::Import(index), at, |c| &mut c.funcs),
             Sort::Value => self.define(sort, ValueDef::Import(index), at, |c| &mut c.values),
             Sort::Type => self.define(sort, TypeEntry::Import(index), at, |c| &mut c.types),
-            Sort::Instance => self.define(sort, InstanceDef::Import(index), at, |c| &mut c.instances),
-            Sort::Component => self.define(sort, ComponentDef::Import(index), at, |c| &mut c.components),
-            core => Err(DecodeError::new(at, format!("a {} cannot be imported", core.name()))),
+            Sort::Instance => {
+                self.define(sort, InstanceDef::Import(index), at, |c| &mut c.instances)
+            }
+            Sort::Component => {
+                self.define(sort, ComponentDef::Import(index), at, |c| &mut c.components)
+            }
+            core => Err(DecodeError::new(
+                at,
+                format!("a {} cannot be imported", core.name()),
+            )),
         }
     }
 
     /// Binary.md: an export introduces a new index for the exported
     /// definition, which later definitions refer to.
     fn define_export(&mut self, export: Export, at: usize) -> Result<(), DecodeError> {
-        let index = u32::try_from(self.component.exports.len()).map_err(|_| DecodeError::new(at, "too many exports"))?;
+        let index = u32::try_from(self.component.exports.len())
+            .map_err(|_| DecodeError::new(at, "too many exports"))?;
         let sort = export.sort;
         self.component.exports.push(export);
         match sort {
-            Sort::CoreModule => self.define(sort, CoreModuleDef::Export(index), at, |c| &mut c.core_modules),
+            Sort::CoreModule => self.define(sort, CoreModuleDef::Export(index), at, |c| {
+                &mut c.core_modules
+            }),
             Sort::Func => self.define(sort, FuncDef::Export(index), at, |c| &mut c.funcs),
             Sort::Value => self.define(sort, ValueDef::Export(index), at, |c| &mut c.values),
             Sort::Type => self.define(sort, TypeEntry::Export(index), at, |c| &mut c.types),
-            Sort::Instance => self.define(sort, InstanceDef::Export(index), at, |c| &mut c.instances),
-            Sort::Component => self.define(sort, ComponentDef::Export(index), at, |c| &mut c.components),
-            core => Err(DecodeError::new(at, format!("a {} cannot be exported", core.name()))),
+            Sort::Instance => {
+                self.define(sort, InstanceDef::Export(index), at, |c| &mut c.instances)
+            }
+            Sort::Component => {
+                self.define(sort, ComponentDef::Export(index), at, |c| &mut c.components)
+            }
+            core => Err(DecodeError::new(
+                at,
+                format!("a {} cannot be exported", core.name()),
+            )),
         }
     }
 }
@@ -296,12 +451,22 @@ fn core_instance(instance: wp::Instance<'_>) -> CoreInstanceDef {
     match instance {
         wp::Instance::Instantiate { module_index, args } => CoreInstanceDef::Instantiate {
             module: module_index,
-            args: args.iter().map(|a| CoreInstantiationArg { name: a.name.to_owned(), instance: a.index }).collect(),
+            args: args
+                .iter()
+                .map(|a| CoreInstantiationArg {
+                    name: a.name.to_owned(),
+                    instance: a.index,
+                })
+                .collect(),
         },
         wp::Instance::FromExports(exports) => CoreInstanceDef::FromExports(
             exports
                 .iter()
-                .map(|e| CoreInlineExport { name: e.name.to_owned(), sort: core_sort(e.kind), index: e.index })
+                .map(|e| CoreInlineExport {
+                    name: e.name.to_owned(),
+                    sort: core_sort(e.kind),
+                    index: e.index,
+                })
                 .collect(),
         ),
     }
@@ -309,17 +474,28 @@ fn core_instance(instance: wp::Instance<'_>) -> CoreInstanceDef {
 
 fn component_instance(instance: wp::ComponentInstance<'_>) -> InstanceDef {
     match instance {
-        wp::ComponentInstance::Instantiate { component_index, args } => InstanceDef::Instantiate {
+        wp::ComponentInstance::Instantiate {
+            component_index,
+            args,
+        } => InstanceDef::Instantiate {
             component: component_index,
             args: args
                 .iter()
-                .map(|a| InstantiationArg { name: a.name.to_owned(), sort: component_sort(a.kind), index: a.index })
+                .map(|a| InstantiationArg {
+                    name: a.name.to_owned(),
+                    sort: component_sort(a.kind),
+                    index: a.index,
+                })
                 .collect(),
         },
         wp::ComponentInstance::FromExports(exports) => InstanceDef::FromExports(
             exports
                 .iter()
-                .map(|e| InlineExport { name: extern_name(e.name), sort: component_sort(e.kind), index: e.index })
+                .map(|e| InlineExport {
+                    name: extern_name(e.name),
+                    sort: component_sort(e.kind),
+                    index: e.index,
+                })
                 .collect(),
         ),
     }
@@ -379,7 +555,10 @@ fn builtin_name(func: &wp::CanonicalFunction) -> &'static str {
     }
 }
 
-fn read_names(reader: wp::ComponentNameSectionReader<'_>, names: &mut ComponentNames) -> Result<(), DecodeError> {
+fn read_names(
+    reader: wp::ComponentNameSectionReader<'_>,
+    names: &mut ComponentNames,
+) -> Result<(), DecodeError> {
     for subsection in reader {
         let (sort, map) = match subsection? {
             wp::ComponentName::Component { name, .. } => {

@@ -149,22 +149,37 @@ pub struct CoreExportAlias {
 pub enum CoreFuncDef {
     Alias(CoreExportAlias),
     /// `canon lower`: a core function calling component function `func`.
-    Lower { func: u32, options: Vec<CanonOption> },
+    Lower {
+        func: u32,
+        options: Vec<CanonOption>,
+    },
     /// `canon resource.new`, `resource.drop`, `resource.rep` of the resource type at `resource`.
-    ResourceNew { resource: u32 },
-    ResourceDrop { resource: u32 },
-    ResourceRep { resource: u32 },
+    ResourceNew {
+        resource: u32,
+    },
+    ResourceDrop {
+        resource: u32,
+    },
+    ResourceRep {
+        resource: u32,
+    },
     /// A built-in of a gated feature (async, streams, futures, error-context,
     /// threads). It still takes its place in the index space, so later indices
     /// stay right; validation and instantiation reject it.
-    Unsupported { builtin: &'static str, offset: usize },
+    Unsupported {
+        builtin: &'static str,
+        offset: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CoreTypeEntry {
     Defined(CoreTypeDef),
     /// `(alias outer count index (core type))`.
-    Outer { count: u32, index: u32 },
+    Outer {
+        count: u32,
+        index: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +202,10 @@ pub struct NestedModule {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CoreInstanceDef {
-    Instantiate { module: u32, args: Vec<CoreInstantiationArg> },
+    Instantiate {
+        module: u32,
+        args: Vec<CoreInstantiationArg>,
+    },
     /// A core instance made of existing core definitions.
     FromExports(Vec<CoreInlineExport>),
 }
@@ -212,7 +230,11 @@ pub enum FuncDef {
     Import(u32),
     Alias(Alias),
     /// `canon lift`: a component function implemented by core function `core_func`, of type `ty`.
-    Lift { core_func: u32, ty: u32, options: Vec<CanonOption> },
+    Lift {
+        core_func: u32,
+        ty: u32,
+        options: Vec<CanonOption>,
+    },
     Export(u32),
 }
 
@@ -221,7 +243,9 @@ pub enum ValueDef {
     Import(u32),
     Alias(Alias),
     /// The `index`-th result of the start function.
-    StartResult { index: u32 },
+    StartResult {
+        index: u32,
+    },
     Export(u32),
 }
 
@@ -237,7 +261,10 @@ pub enum TypeEntry {
 pub enum InstanceDef {
     Import(u32),
     Alias(Alias),
-    Instantiate { component: u32, args: Vec<InstantiationArg> },
+    Instantiate {
+        component: u32,
+        args: Vec<InstantiationArg>,
+    },
     /// An instance made of existing definitions.
     FromExports(Vec<InlineExport>),
     Export(u32),

@@ -2,7 +2,9 @@
 //! written in the binary: type indices are not resolved here, because what an
 //! index means depends on the index space the validator has built so far.
 
-use crate::types::{FuncType as CoreFuncType, GlobalType, MemoryType, TableType, ValType as CoreValType};
+use crate::types::{
+    FuncType as CoreFuncType, GlobalType, MemoryType, TableType, ValType as CoreValType,
+};
 
 use super::model::{Alias, ExternName, Sort};
 
@@ -55,7 +57,10 @@ pub enum DefinedType {
     Flags(Vec<String>),
     Enum(Vec<String>),
     Option(ValType),
-    Result { ok: Option<ValType>, err: Option<ValType> },
+    Result {
+        ok: Option<ValType>,
+        err: Option<ValType>,
+    },
     /// An owned handle to the resource type at this type index.
     Own(u32),
     /// A borrowed handle to the resource type at this type index.
@@ -63,7 +68,10 @@ pub enum DefinedType {
     /// Gated (🔧 fixed-length lists).
     FixedLengthList(ValType, u32),
     /// Gated (maps).
-    Map { key: ValType, value: ValType },
+    Map {
+        key: ValType,
+        value: ValType,
+    },
     /// Gated (🔀 async).
     Future(Option<ValType>),
     /// Gated (🔀 async).
@@ -174,9 +182,19 @@ pub struct ModuleType {
 pub enum ModuleTypeDecl {
     Type(CoreFuncType),
     /// `(alias outer count index (type))`: only core types may be aliased here.
-    OuterType { count: u32, index: u32 },
-    Import { module: String, name: String, ty: CoreExternType },
-    Export { name: String, ty: CoreExternType },
+    OuterType {
+        count: u32,
+        index: u32,
+    },
+    Import {
+        module: String,
+        name: String,
+        ty: CoreExternType,
+    },
+    Export {
+        name: String,
+        ty: CoreExternType,
+    },
 }
 
 /// The type of a core import or export in a module type. `Func` and `Tag`

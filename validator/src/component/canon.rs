@@ -4,10 +4,10 @@
 use myrt_parser::component as p;
 use myrt_parser::{FuncType as CoreFuncType, ValType as CoreValType};
 
+use super::Ctx;
 use super::flatten::{lift_type, lower_type, params_spill, results_spill};
 use super::state::get;
 use super::types::*;
-use super::Ctx;
 
 /// Whether the canonical ABI needs linear memory (strings and lists live there).
 fn uses_memory(ty: &ValType) -> bool {
@@ -28,7 +28,9 @@ impl Ctx {
         let mut encoding = false;
         let once = |slot: &mut Option<u32>, value: u32, name: &str| {
             if slot.replace(value).is_some() {
-                return Err(format!("canonical option `{name}` is specified more than once"));
+                return Err(format!(
+                    "canonical option `{name}` is specified more than once"
+                ));
             }
             Ok(())
         };
@@ -36,7 +38,10 @@ impl Ctx {
             match *option {
                 p::CanonOption::StringEncoding(_) => {
                     if std::mem::replace(&mut encoding, true) {
-                        return Err("canonical encoding option conflicts with another encoding option".into());
+                        return Err(
+                            "canonical encoding option conflicts with another encoding option"
+                                .into(),
+                        );
                     }
                 }
                 p::CanonOption::Memory(index) => {
@@ -50,7 +55,9 @@ impl Ctx {
                     let ty = get(&self.scope().core_funcs, index, "core function")?;
                     let expected = CoreFuncType::new([CoreValType::I32; 4], [CoreValType::I32]);
                     if *ty != expected {
-                        return Err(format!("canonical option `realloc` uses a core function with an incorrect signature: expected {expected}, found {ty}"));
+                        return Err(format!(
+                            "canonical option `realloc` uses a core function with an incorrect signature: expected {expected}, found {ty}"
+                        ));
                     }
                     once(&mut result.realloc, index, "realloc")?;
                 }
@@ -58,8 +65,12 @@ impl Ctx {
                     get(&self.scope().core_funcs, index, "core function")?;
                     once(&mut result.post_return, index, "post-return")?;
                 }
-                p::CanonOption::Async | p::CanonOption::Callback(_) => return Err("async canonical options are not supported".into()),
-                p::CanonOption::CoreType(_) | p::CanonOption::Gc => return Err("GC canonical options are not supported".into()),
+                p::CanonOption::Async | p::CanonOption::Callback(_) => {
+                    return Err("async canonical options are not supported".into());
+                }
+                p::CanonOption::CoreType(_) | p::CanonOption::Gc => {
+                    return Err("GC canonical options are not supported".into());
+                }
             }
         }
         if result.realloc.is_some() && result.memory.is_none() {
@@ -69,13 +80,20 @@ impl Ctx {
     }
 
     /// `canon lift`: the component function's type.
-    pub(super) fn lift(&self, core_func: u32, ty: u32, options: &[p::CanonOption]) -> Result<std::sync::Arc<FuncType>, String> {
+    pub(super) fn lift(
+        &self,
+        core_func: u32,
+        ty: u32,
+        options: &[p::CanonOption],
+    ) -> Result<std::sync::Arc<FuncType>, String> {
         let func = self.scope().func_type(ty)?;
         let core = get(&self.scope().core_funcs, core_func, "core function")?;
         let opts = self.options(options)?;
         let expected = lift_type(&func);
         if *core != expected {
-            return Err(format!("lowered function type mismatch: expected {expected}, found {core}"));
+            return Err(format!(
+                "lowered function type mismatch: expected {expected}, found {core}"
+            ));
         }
         let params_memory = func.params.iter().any(|(_, t)| uses_memory(t)) || params_spill(&func);
         let result_memory = func.result.as_ref().is_some_and(uses_memory) || results_spill(&func);
@@ -89,14 +107,20 @@ impl Ctx {
             let ty = get(&self.scope().core_funcs, post_return, "core function")?;
             let expected = CoreFuncType::new(expected.results().iter().copied(), []);
             if *ty != expected {
-                return Err(format!("canonical option `post-return` uses a core function with an incorrect signature: expected {expected}, found {ty}"));
+                return Err(format!(
+                    "canonical option `post-return` uses a core function with an incorrect signature: expected {expected}, found {ty}"
+                ));
             }
         }
         Ok(func)
     }
 
     /// `canon lower`: the core function's type.
-    pub(super) fn lower(&self, func: u32, options: &[p::CanonOption]) -> Result<CoreFuncType, String> {
+    pub(super) fn lower(
+        &self,
+        func: u32,
+        options: &[p::CanonOption],
+    ) -> Result<CoreFuncType, String> {
         let func = get(&self.scope().funcs, func, "function")?.clone();
         let opts = self.options(options)?;
         if opts.post_return.is_some() {
@@ -117,9 +141,15 @@ impl Ctx {
     pub(super) fn resource_builtin(&self, def: &p::CoreFuncDef) -> Result<CoreFuncType, String> {
         use CoreValType::I32;
         let (resource, local, ty) = match *def {
-            p::CoreFuncDef::ResourceNew { resource } => (resource, true, CoreFuncType::new([I32], [I32])),
-            p::CoreFuncDef::ResourceRep { resource } => (resource, true, CoreFuncType::new([I32], [I32])),
-            p::CoreFuncDef::ResourceDrop { resource } => (resource, false, CoreFuncType::new([I32], [])),
+            p::CoreFuncDef::ResourceNew { resource } => {
+                (resource, true, CoreFuncType::new([I32], [I32]))
+            }
+            p::CoreFuncDef::ResourceRep { resource } => {
+                (resource, true, CoreFuncType::new([I32], [I32]))
+            }
+            p::CoreFuncDef::ResourceDrop { resource } => {
+                (resource, false, CoreFuncType::new([I32], []))
+            }
             _ => return Err("not a resource built-in".into()),
         };
         let (_, id) = self.resource(resource)?;

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use myrt_parser::component::{self as p, Sort};
 use myrt_parser::{FuncType as CoreFuncType, ValType as CoreValType};
 
-use super::names::check_kebab;
-use super::state::{get, CoreTypeDef, Scope, ScopeKind};
-use super::types::*;
 use super::Ctx;
+use super::names::check_kebab;
+use super::state::{CoreTypeDef, Scope, ScopeKind, get};
+use super::types::*;
 
 /// The limits of wasmparser's validator (`MAX_TYPE_SIZE`) and wasmtime's
 /// type nesting, so that hostile binaries cannot make types explode.
@@ -38,7 +38,9 @@ impl Ctx {
     }
 
     fn opt_val_type(&self, ty: &Option<p::ValType>) -> Result<Option<Box<ValType>>, String> {
-        ty.as_ref().map(|t| self.val_type(t).map(Box::new)).transpose()
+        ty.as_ref()
+            .map(|t| self.val_type(t).map(Box::new))
+            .transpose()
     }
 
     fn defined_type(&mut self, ty: &p::DefinedType) -> Result<ValType, String> {
@@ -50,7 +52,10 @@ impl Ctx {
                     return Err("record type must have at least one field".into());
                 }
                 check_labels(fields.iter().map(|f| f.name.as_str()), "record field")?;
-                let fields = fields.iter().map(|f| Ok((f.name.clone(), self.val_type(&f.ty)?))).collect::<Result<_, String>>()?;
+                let fields = fields
+                    .iter()
+                    .map(|f| Ok((f.name.clone(), self.val_type(&f.ty)?)))
+                    .collect::<Result<_, String>>()?;
                 ValType::Record(tag, fields)
             }
             p::DefinedType::Variant(cases) => {
@@ -60,7 +65,12 @@ impl Ctx {
                 check_labels(cases.iter().map(|c| c.name.as_str()), "variant case")?;
                 let cases = cases
                     .iter()
-                    .map(|c| Ok((c.name.clone(), c.ty.as_ref().map(|t| self.val_type(t)).transpose()?)))
+                    .map(|c| {
+                        Ok((
+                            c.name.clone(),
+                            c.ty.as_ref().map(|t| self.val_type(t)).transpose()?,
+                        ))
+                    })
                     .collect::<Result<_, String>>()?;
                 ValType::Variant(tag, cases)
             }
@@ -69,7 +79,12 @@ impl Ctx {
                 if types.is_empty() {
                     return Err("tuple type must have at least one type".into());
                 }
-                ValType::Tuple(types.iter().map(|t| self.val_type(t)).collect::<Result<_, _>>()?)
+                ValType::Tuple(
+                    types
+                        .iter()
+                        .map(|t| self.val_type(t))
+                        .collect::<Result<_, _>>()?,
+                )
             }
             p::DefinedType::Flags(names) => {
                 if names.is_empty() || names.len() > 32 {
@@ -86,7 +101,10 @@ impl Ctx {
                 ValType::Enum(tag, names.clone())
             }
             p::DefinedType::Option(t) => ValType::Option(Box::new(self.val_type(t)?)),
-            p::DefinedType::Result { ok, err } => ValType::Result { ok: self.opt_val_type(ok)?, err: self.opt_val_type(err)? },
+            p::DefinedType::Result { ok, err } => ValType::Result {
+                ok: self.opt_val_type(ok)?,
+                err: self.opt_val_type(err)?,
+            },
             p::DefinedType::Own(index) => {
                 let (tag, id) = self.resource(*index)?;
                 ValType::Own(tag, id)
@@ -95,10 +113,16 @@ impl Ctx {
                 let (tag, id) = self.resource(*index)?;
                 ValType::Borrow(tag, id)
             }
-            p::DefinedType::FixedLengthList(..) => return Err("fixed-length lists are not supported".into()),
+            p::DefinedType::FixedLengthList(..) => {
+                return Err("fixed-length lists are not supported".into());
+            }
             p::DefinedType::Map { .. } => return Err("map types are not supported".into()),
-            p::DefinedType::Future(_) => return Err("future types are not supported (async)".into()),
-            p::DefinedType::Stream(_) => return Err("stream types are not supported (async)".into()),
+            p::DefinedType::Future(_) => {
+                return Err("future types are not supported (async)".into());
+            }
+            p::DefinedType::Stream(_) => {
+                return Err("stream types are not supported (async)".into());
+            }
         })
     }
 
@@ -113,10 +137,20 @@ impl Ctx {
         if ty.is_async {
             return Err("async function types are not supported".into());
         }
-        check_labels(ty.params.iter().map(|f| f.name.as_str()), "function parameter")?;
-        let params = ty.params.iter().map(|f| Ok((f.name.clone(), self.val_type(&f.ty)?))).collect::<Result<Vec<_>, String>>()?;
+        check_labels(
+            ty.params.iter().map(|f| f.name.as_str()),
+            "function parameter",
+        )?;
+        let params = ty
+            .params
+            .iter()
+            .map(|f| Ok((f.name.clone(), self.val_type(&f.ty)?)))
+            .collect::<Result<Vec<_>, String>>()?;
         let result = ty.result.as_ref().map(|t| self.val_type(t)).transpose()?;
-        if result.as_ref().is_some_and(|r| r.any(&|t| matches!(t, ValType::Borrow(..)))) {
+        if result
+            .as_ref()
+            .is_some_and(|r| r.any(&|t| matches!(t, ValType::Borrow(..))))
+        {
             return Err("function result cannot contain a `borrow` type".into());
         }
         Ok(FuncType { params, result })
@@ -139,10 +173,15 @@ impl Ctx {
         Ok(match ty {
             p::TypeDef::Value(d) => TypeDef::Value(self.defined_type(d)?),
             p::TypeDef::Func(f) => TypeDef::Func(Arc::new(self.func_type(f)?)),
-            p::TypeDef::Component(c) => TypeDef::Component(self.component_type(&c.decls, ScopeKind::ComponentType)?),
+            p::TypeDef::Component(c) => {
+                TypeDef::Component(self.component_type(&c.decls, ScopeKind::ComponentType)?)
+            }
             p::TypeDef::Instance(i) => {
                 let c = self.component_type(&i.decls, ScopeKind::InstanceType)?;
-                TypeDef::Instance(Arc::new(InstanceType { exports: c.exports.clone(), resources: c.resources.clone() }))
+                TypeDef::Instance(Arc::new(InstanceType {
+                    exports: c.exports.clone(),
+                    resources: c.resources.clone(),
+                }))
             }
             p::TypeDef::Resource(r) => {
                 if self.scope().kind != ScopeKind::Component {
@@ -165,12 +204,20 @@ impl Ctx {
     }
 
     /// A component or instance type: its declarations in a scope of their own.
-    fn component_type(&mut self, decls: &[p::TypeDecl], kind: ScopeKind) -> Result<Arc<ComponentType>, String> {
+    fn component_type(
+        &mut self,
+        decls: &[p::TypeDecl],
+        kind: ScopeKind,
+    ) -> Result<Arc<ComponentType>, String> {
         self.scopes.push(Scope::new(kind, self.next_resource + 1));
         let result = decls.iter().try_for_each(|decl| self.type_decl(decl));
         let scope = self.pop_scope();
         result?;
-        Ok(Arc::new(ComponentType { imports: scope.imports, exports: scope.exports, resources: scope.first_resource..self.next_resource + 1 }))
+        Ok(Arc::new(ComponentType {
+            imports: scope.imports,
+            exports: scope.exports,
+            resources: scope.first_resource..self.next_resource + 1,
+        }))
     }
 
     fn type_decl(&mut self, decl: &p::TypeDecl) -> Result<(), String> {
@@ -189,7 +236,9 @@ impl Ctx {
                     _ => matches!(sort, Sort::Type | Sort::Instance),
                 };
                 if !allowed {
-                    return Err("aliases in type declarations may only refer to types or instances".into());
+                    return Err(
+                        "aliases in type declarations may only refer to types or instances".into(),
+                    );
                 }
                 self.alias(*sort, alias)?
             }
@@ -211,10 +260,14 @@ impl Ctx {
     /// being named anew, and `(sub resource)` a new resource.
     pub(super) fn extern_type(&mut self, ty: &p::ExternType) -> Result<ExternType, String> {
         Ok(match ty {
-            p::ExternType::Module(index) => match get(&self.scope().core_types, *index, "core type")? {
-                CoreTypeDef::Module(m) => ExternType::Module(m.clone()),
-                CoreTypeDef::Func(_) => return Err(format!("core type index {index} is not a module type")),
-            },
+            p::ExternType::Module(index) => {
+                match get(&self.scope().core_types, *index, "core type")? {
+                    CoreTypeDef::Module(m) => ExternType::Module(m.clone()),
+                    CoreTypeDef::Func(_) => {
+                        return Err(format!("core type index {index} is not a module type"));
+                    }
+                }
+            }
             p::ExternType::Func(index) => ExternType::Func(self.scope().func_type(*index)?),
             p::ExternType::Value(v) => ExternType::Value(self.val_type(v)?),
             p::ExternType::Type(p::TypeBound::Eq(index)) => {
@@ -252,9 +305,16 @@ impl Ctx {
             })
         };
         let tags = std::collections::HashMap::new();
-        let result = super::subtype::Subst { resource: &mut resource, tags: &tags }.instance(ty);
+        let result = super::subtype::Subst {
+            resource: &mut resource,
+            tags: &tags,
+        }
+        .instance(ty);
         self.next_resource = next;
-        InstanceType { resources: 0..0, ..result }
+        InstanceType {
+            resources: 0..0,
+            ..result
+        }
     }
 
     /// The same type, named through a new index.
@@ -282,14 +342,20 @@ impl Ctx {
         let mut export_names = HashSet::new();
         let mut import_names = HashSet::new();
         for decl in &ty.decls {
-            let extern_type = |ty: &p::CoreExternType, types: &[CoreFuncType]| -> Result<CoreExtern, String> {
+            let extern_type = |ty: &p::CoreExternType,
+                               types: &[CoreFuncType]|
+             -> Result<CoreExtern, String> {
                 Ok(match ty {
                     p::CoreExternType::Func(i) => CoreExtern::Func(get(types, *i, "type")?.clone()),
-                    p::CoreExternType::Tag(_) => return Err("exception handling (tags) is not supported".into()),
+                    p::CoreExternType::Tag(_) => {
+                        return Err("exception handling (tags) is not supported".into());
+                    }
                     p::CoreExternType::Table(t) => CoreExtern::Table(*t),
                     p::CoreExternType::Memory(m) => {
                         const MAX_PAGES: u64 = 1 << 16;
-                        if !m.memory64 && (m.min > MAX_PAGES || m.max.is_some_and(|max| max > MAX_PAGES)) {
+                        if !m.memory64
+                            && (m.min > MAX_PAGES || m.max.is_some_and(|max| max > MAX_PAGES))
+                        {
                             return Err("memory size must be at most 65536 pages (4GiB)".into());
                         }
                         CoreExtern::Memory(*m)
@@ -301,23 +367,33 @@ impl Ctx {
                 p::ModuleTypeDecl::Type(f) => types.push(f.clone()),
                 p::ModuleTypeDecl::OuterType { count, index } => {
                     // Count 0 would be the module type itself, whose types are not core type definitions of a component.
-                    let scope = self.outer(count.checked_sub(1).ok_or("invalid outer alias count of 0 in a module type")?)?;
+                    let scope = self.outer(
+                        count
+                            .checked_sub(1)
+                            .ok_or("invalid outer alias count of 0 in a module type")?,
+                    )?;
                     match get(&scope.core_types, *index, "core type")? {
                         CoreTypeDef::Func(f) => types.push(f.clone()),
-                        CoreTypeDef::Module(_) => return Err("a module type can only alias core function types".into()),
+                        CoreTypeDef::Module(_) => {
+                            return Err("a module type can only alias core function types".into());
+                        }
                     }
                 }
                 p::ModuleTypeDecl::Import { module, name, ty } => {
                     if !import_names.insert((module.clone(), name.clone())) {
                         return Err(format!("duplicate import name `{module}::{name}`"));
                     }
-                    result.imports.push(((module.clone(), name.clone()), extern_type(ty, &types)?));
+                    result
+                        .imports
+                        .push(((module.clone(), name.clone()), extern_type(ty, &types)?));
                 }
                 p::ModuleTypeDecl::Export { name, ty } => {
                     if !export_names.insert(name.clone()) {
                         return Err(format!("export name `{name}` already defined"));
                     }
-                    result.exports.push((name.clone(), extern_type(ty, &types)?));
+                    result
+                        .exports
+                        .push((name.clone(), extern_type(ty, &types)?));
                 }
             }
         }
@@ -328,7 +404,9 @@ impl Ctx {
 /// The gated cm-implements options of names.
 pub(super) fn check_gated_name(name: &p::ExternName) -> Result<(), String> {
     if name.implements.is_some() || name.version_suffix.is_some() || name.external_id.is_some() {
-        return Err("`implements`, `versionsuffix` and `external-id` names are not supported".into());
+        return Err(
+            "`implements`, `versionsuffix` and `external-id` names are not supported".into(),
+        );
     }
     Ok(())
 }
@@ -362,7 +440,9 @@ fn check_labels<'a>(labels: impl Iterator<Item = &'a str>, what: &str) -> Result
         }
         check_kebab(label, &format!("{what} name"))?;
         if let Some(prev) = seen.iter().find(|p| p.eq_ignore_ascii_case(label)) {
-            return Err(format!("{what} name `{label}` conflicts with previous {what} name `{prev}`"));
+            return Err(format!(
+                "{what} name `{label}` conflicts with previous {what} name `{prev}`"
+            ));
         }
         seen.push(label);
     }

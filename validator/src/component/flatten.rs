@@ -138,15 +138,29 @@ pub fn flatten_functype<'a, T: Flatten + 'a, C: FlatCoreType>(
 impl Flatten for ValType {
     fn flat_shape(&self) -> FlatShape<'_, Self> {
         match self {
-            ValType::Bool | ValType::S8 | ValType::U8 | ValType::S16 | ValType::U16 | ValType::S32 | ValType::U32 => FlatShape::I32,
-            ValType::Char | ValType::Flags(..) | ValType::Enum(..) | ValType::Own(..) | ValType::Borrow(..) => FlatShape::I32,
+            ValType::Bool
+            | ValType::S8
+            | ValType::U8
+            | ValType::S16
+            | ValType::U16
+            | ValType::S32
+            | ValType::U32 => FlatShape::I32,
+            ValType::Char
+            | ValType::Flags(..)
+            | ValType::Enum(..)
+            | ValType::Own(..)
+            | ValType::Borrow(..) => FlatShape::I32,
             ValType::S64 | ValType::U64 => FlatShape::I64,
             ValType::F32 => FlatShape::F32,
             ValType::F64 => FlatShape::F64,
             ValType::String | ValType::List(_) => FlatShape::PointerLength,
-            ValType::Record(_, fields) => FlatShape::Fields(fields.iter().map(|(_, t)| t).collect()),
+            ValType::Record(_, fields) => {
+                FlatShape::Fields(fields.iter().map(|(_, t)| t).collect())
+            }
             ValType::Tuple(types) => FlatShape::Fields(types.iter().collect()),
-            ValType::Variant(_, cases) => FlatShape::Cases(cases.iter().map(|(_, t)| t.as_ref()).collect()),
+            ValType::Variant(_, cases) => {
+                FlatShape::Cases(cases.iter().map(|(_, t)| t.as_ref()).collect())
+            }
             ValType::Option(t) => FlatShape::Cases(vec![None, Some(&**t)]),
             ValType::Result { ok, err } => FlatShape::Cases(vec![ok.as_deref(), err.as_deref()]),
         }
@@ -164,7 +178,11 @@ pub fn results_spill(ty: &FuncType) -> bool {
 }
 
 fn core_functype(ty: &FuncType, context: FlattenContext) -> CoreFuncType {
-    let (params, results) = flatten_functype(ty.params.iter().map(|(_, t)| t), ty.result.as_ref(), context);
+    let (params, results) = flatten_functype(
+        ty.params.iter().map(|(_, t)| t),
+        ty.result.as_ref(),
+        context,
+    );
     CoreFuncType::new(params, results)
 }
 

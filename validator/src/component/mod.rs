@@ -27,14 +27,14 @@ use std::sync::Arc;
 use myrt_parser::component::{self as p, Component, Sort};
 
 use crate::ValidationError;
-use state::{get, Scope, ScopeKind};
+use state::{Scope, ScopeKind, get};
 use types::*;
 
 pub use flatten::{
-    flatten, flatten_all, flatten_functype, flatten_variant, lift_type, lower_type, FlatCoreType, FlatShape, Flatten,
-    FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
+    FlatCoreType, FlatShape, Flatten, FlattenContext, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flatten,
+    flatten_all, flatten_functype, flatten_variant, lift_type, lower_type,
 };
-pub use names::{is_kebab, parse_extern_name, ParsedName};
+pub use names::{ParsedName, is_kebab, parse_extern_name};
 pub use subtype::is_subtype;
 
 /// What validation learned about a component: its type, for whoever
@@ -56,7 +56,11 @@ impl ValidatedComponent {
 
 /// Validates a decoded component, nested modules and components included.
 pub fn validate_component(component: &Component) -> Result<ValidatedComponent, ValidationError> {
-    let mut ctx = Ctx { next_resource: 0, next_tag: 0, scopes: Vec::new() };
+    let mut ctx = Ctx {
+        next_resource: 0,
+        next_tag: 0,
+        scopes: Vec::new(),
+    };
     let ty = ctx.component(component)?;
     Ok(ValidatedComponent { ty })
 }
@@ -91,15 +95,21 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn scope(&self) -> &Scope {
-        self.scopes.last().expect("a scope is pushed before any definition is validated")
+        self.scopes
+            .last()
+            .expect("a scope is pushed before any definition is validated")
     }
 
     fn scope_mut(&mut self) -> &mut Scope {
-        self.scopes.last_mut().expect("a scope is pushed before any definition is validated")
+        self.scopes
+            .last_mut()
+            .expect("a scope is pushed before any definition is validated")
     }
 
     fn pop_scope(&mut self) -> Scope {
-        self.scopes.pop().expect("scopes are pushed and popped in pairs")
+        self.scopes
+            .pop()
+            .expect("scopes are pushed and popped in pairs")
     }
 
     fn fresh_tag(&mut self) -> Tag {
@@ -114,14 +124,22 @@ impl Ctx {
 
     /// The scope `count` levels out from the current one.
     fn outer(&self, count: u32) -> Result<&Scope, String> {
-        let depth = self.scopes.len().checked_sub(1 + count as usize).ok_or("invalid outer alias count")?;
+        let depth = self
+            .scopes
+            .len()
+            .checked_sub(1 + count as usize)
+            .ok_or("invalid outer alias count")?;
         Ok(&self.scopes[depth])
     }
 
     /// Validates a (possibly nested) component and returns its type.
     fn component(&mut self, component: &Component) -> Result<Arc<ComponentType>, ValidationError> {
-        self.scopes.push(Scope::new(ScopeKind::Component, self.next_resource + 1));
-        let result = component.definitions.iter().try_for_each(|def| self.located_definition(component, *def));
+        self.scopes
+            .push(Scope::new(ScopeKind::Component, self.next_resource + 1));
+        let result = component
+            .definitions
+            .iter()
+            .try_for_each(|def| self.located_definition(component, *def));
         let result = result.and_then(|()| {
             // A start function with a result was checked where its result value is defined.
             let no_result = component.start.as_ref().is_some_and(|s| s.results == 0);
@@ -134,15 +152,24 @@ impl Ctx {
         });
         let scope = self.pop_scope();
         result?;
-        let ty = Arc::new(ComponentType { imports: scope.imports, exports: scope.exports, resources: scope.first_resource..self.next_resource + 1 });
-        defs::check_size(&ExternType::Component(ty.clone())).map_err(|message| ValidationError::new(component.range.start, message))?;
+        let ty = Arc::new(ComponentType {
+            imports: scope.imports,
+            exports: scope.exports,
+            resources: scope.first_resource..self.next_resource + 1,
+        });
+        defs::check_size(&ExternType::Component(ty.clone()))
+            .map_err(|message| ValidationError::new(component.range.start, message))?;
         Ok(ty)
     }
 
     /// Validates one definition; an error carries the offset of the failing
     /// definition (of the innermost one, for a nested component; of the
     /// failing item, for a nested core module).
-    fn located_definition(&mut self, c: &Component, def: p::Definition) -> Result<(), ValidationError> {
+    fn located_definition(
+        &mut self,
+        c: &Component,
+        def: p::Definition,
+    ) -> Result<(), ValidationError> {
         self.definition(c, def).map_err(|err| match err {
             DefinitionError::Message(message) => ValidationError::new(def.offset, message),
             DefinitionError::Located(err) => err,
@@ -158,23 +185,33 @@ impl Ctx {
                     let ty = self.lower(*func, options)?;
                     self.scope_mut().core_funcs.push(ty);
                 }
-                p::CoreFuncDef::Unsupported { builtin, .. } => return Err(format!("`{builtin}` is not supported").into()),
+                p::CoreFuncDef::Unsupported { builtin, .. } => {
+                    return Err(format!("`{builtin}` is not supported").into());
+                }
                 builtin => {
                     let ty = self.resource_builtin(builtin)?;
                     self.scope_mut().core_funcs.push(ty);
                 }
             },
             Sort::CoreTable => self.core_alias(def.sort, get(&c.core_tables, i, "core table")?)?,
-            Sort::CoreMemory => self.core_alias(def.sort, get(&c.core_memories, i, "core memory")?)?,
-            Sort::CoreGlobal => self.core_alias(def.sort, get(&c.core_globals, i, "core global")?)?,
-            Sort::CoreTag => return Err(String::from("exception handling (core tags) is not supported").into()),
+            Sort::CoreMemory => {
+                self.core_alias(def.sort, get(&c.core_memories, i, "core memory")?)?
+            }
+            Sort::CoreGlobal => {
+                self.core_alias(def.sort, get(&c.core_globals, i, "core global")?)?
+            }
+            Sort::CoreTag => {
+                return Err(String::from("exception handling (core tags) is not supported").into());
+            }
             Sort::CoreType => {
                 let ty = self.core_type_entry(get(&c.core_types, i, "core type")?)?;
                 self.scope_mut().core_types.push(ty);
             }
             Sort::CoreModule => match get(&c.core_modules, i, "core module")? {
                 p::CoreModuleDef::Nested(module) => {
-                    let ty = self.nested_module(c, module).map_err(DefinitionError::Located)?;
+                    let ty = self
+                        .nested_module(c, module)
+                        .map_err(DefinitionError::Located)?;
                     self.scope_mut().core_modules.push(ty);
                 }
                 p::CoreModuleDef::Import(import) => self.import(c, *import)?,
@@ -188,7 +225,11 @@ impl Ctx {
             Sort::Func => match get(&c.funcs, i, "function")? {
                 p::FuncDef::Import(import) => self.import(c, *import)?,
                 p::FuncDef::Alias(alias) => self.alias(def.sort, alias)?,
-                p::FuncDef::Lift { core_func, ty, options } => {
+                p::FuncDef::Lift {
+                    core_func,
+                    ty,
+                    options,
+                } => {
                     let ty = self.lift(*core_func, *ty, options)?;
                     self.scope_mut().funcs.push(ty);
                 }
@@ -272,11 +313,17 @@ impl Ctx {
         let ty = match &export.ty {
             Some(ascribed) => {
                 let ascribed = self.extern_type(ascribed)?;
-                subtype::is_subtype(&actual, &ascribed).map_err(|e| format!("type mismatch in export `{}`: {e}", export.name.name))?;
+                subtype::is_subtype(&actual, &ascribed)
+                    .map_err(|e| format!("type mismatch in export `{}`: {e}", export.name.name))?;
                 match (&actual, ascribed) {
                     // A `(sub resource)` ascription names the same resource, not a new one.
-                    (ExternType::Type(TypeDef::Resource(..)), ExternType::Type(TypeDef::Resource(tag, _))) => match &actual {
-                        ExternType::Type(TypeDef::Resource(_, id)) => ExternType::Type(TypeDef::Resource(tag, *id)),
+                    (
+                        ExternType::Type(TypeDef::Resource(..)),
+                        ExternType::Type(TypeDef::Resource(tag, _)),
+                    ) => match &actual {
+                        ExternType::Type(TypeDef::Resource(_, id)) => {
+                            ExternType::Type(TypeDef::Resource(tag, *id))
+                        }
                         _ => actual.clone(),
                     },
                     (_, ascribed) => ascribed,
@@ -299,22 +346,39 @@ impl Ctx {
             Sort::Value => ExternType::Value(get(&s.values, index, "value")?.clone()),
             Sort::Type => ExternType::Type(s.ty(index)?.clone()),
             Sort::Instance => ExternType::Instance(get(&s.instances, index, "instance")?.clone()),
-            Sort::Component => ExternType::Component(get(&s.components, index, "component")?.clone()),
-            core => return Err(format!("a {} cannot be exported or passed to a component", core.name())),
+            Sort::Component => {
+                ExternType::Component(get(&s.components, index, "component")?.clone())
+            }
+            core => {
+                return Err(format!(
+                    "a {} cannot be exported or passed to a component",
+                    core.name()
+                ));
+            }
         })
     }
 
     fn alias(&mut self, sort: Sort, alias: &p::Alias) -> Result<(), String> {
         match alias {
-            p::Alias::CoreInstanceExport { instance, name } => {
-                self.core_alias(sort, &p::CoreExportAlias { instance: *instance, name: name.clone() })
-            }
+            p::Alias::CoreInstanceExport { instance, name } => self.core_alias(
+                sort,
+                &p::CoreExportAlias {
+                    instance: *instance,
+                    name: name.clone(),
+                },
+            ),
             p::Alias::InstanceExport { instance, name } => {
                 let ty = get(&self.scope().instances, *instance, "instance")?;
-                let item = ty.export(name).ok_or_else(|| format!("instance {instance} has no export named `{name}`"))?.clone();
+                let item = ty
+                    .export(name)
+                    .ok_or_else(|| format!("instance {instance} has no export named `{name}`"))?
+                    .clone();
                 let expected = sort_of(&item);
                 if expected != sort {
-                    return Err(format!("export `{name}` of instance {instance} is not a {}", sort.name()));
+                    return Err(format!(
+                        "export `{name}` of instance {instance} is not a {}",
+                        sort.name()
+                    ));
                 }
                 self.scope_mut().push(item);
                 Ok(())
@@ -330,17 +394,28 @@ impl Ctx {
         let scope = self.outer(count)?;
         let item = match sort {
             Sort::Type => ExternType::Type(scope.ty(index)?.clone()),
-            Sort::CoreModule => ExternType::Module(get(&scope.core_modules, index, "module")?.clone()),
-            Sort::Component => ExternType::Component(get(&scope.components, index, "component")?.clone()),
+            Sort::CoreModule => {
+                ExternType::Module(get(&scope.core_modules, index, "module")?.clone())
+            }
+            Sort::Component => {
+                ExternType::Component(get(&scope.components, index, "component")?.clone())
+            }
             Sort::CoreType => {
                 let ty = get(&scope.core_types, index, "core type")?.clone();
                 self.scope_mut().core_types.push(ty);
                 return Ok(());
             }
-            _ => return Err(format!("outer aliases may only refer to types, modules or components, not a {}", sort.name())),
+            _ => {
+                return Err(format!(
+                    "outer aliases may only refer to types, modules or components, not a {}",
+                    sort.name()
+                ));
+            }
         };
         let top = self.scopes.len() - 1;
-        let crosses_component = self.scopes[top + 1 - count as usize..].iter().any(|s| s.kind == ScopeKind::Component);
+        let crosses_component = self.scopes[top + 1 - count as usize..]
+            .iter()
+            .any(|s| s.kind == ScopeKind::Component);
         if crosses_component && count > 0 && mentions_outer_resource(&item) {
             return Err("cannot alias outer type which transitively refers to resources not defined in the current component".into());
         }
@@ -351,26 +426,42 @@ impl Ctx {
     /// Instantiation: arguments must be subtypes of the imports; the
     /// component's imported resources become the arguments', the resources it
     /// defines fresh ones.
-    fn instantiate(&mut self, component: u32, args: &[p::InstantiationArg]) -> Result<InstanceType, String> {
+    fn instantiate(
+        &mut self,
+        component: u32,
+        args: &[p::InstantiationArg],
+    ) -> Result<InstanceType, String> {
         let ty = get(&self.scope().components, component, "component")?.clone();
         let mut seen = HashSet::new();
         let mut provided = Vec::new();
         for arg in args {
             if !seen.insert(arg.name.as_str()) {
-                return Err(format!("instantiation argument `{}` conflicts with previous argument `{}`", arg.name, arg.name));
+                return Err(format!(
+                    "instantiation argument `{}` conflicts with previous argument `{}`",
+                    arg.name, arg.name
+                ));
             }
             provided.push((arg.name.clone(), self.item(arg.sort, arg.index)?));
             if arg.sort == Sort::Value {
                 self.scope_mut().use_value(arg.index)?;
             }
         }
-        let mut matcher = subtype::Matcher { bindable: vec![ty.resources.clone()], ..Default::default() };
+        let mut matcher = subtype::Matcher {
+            bindable: vec![ty.resources.clone()],
+            ..Default::default()
+        };
         for (name, expected) in &ty.imports {
-            let arg = lookup(&provided, name).ok_or_else(|| format!("missing import named `{name}`"))?;
-            matcher.extern_type(arg, expected).map_err(|e| format!("type mismatch for import `{name}`: {e}"))?;
+            let arg =
+                lookup(&provided, name).ok_or_else(|| format!("missing import named `{name}`"))?;
+            matcher
+                .extern_type(arg, expected)
+                .map_err(|e| format!("type mismatch for import `{name}`: {e}"))?;
         }
         let mut fresh = matcher.map;
-        let exports = InstanceType { exports: ty.exports.clone(), resources: 0..0 };
+        let exports = InstanceType {
+            exports: ty.exports.clone(),
+            resources: 0..0,
+        };
         let mut next = self.next_resource;
         let mut resource = |id| {
             if let Some(bound) = fresh.get(&id) {
@@ -383,7 +474,11 @@ impl Ctx {
                 id
             }
         };
-        let result = subtype::Subst { resource: &mut resource, tags: &matcher.tags }.instance(&exports);
+        let result = subtype::Subst {
+            resource: &mut resource,
+            tags: &matcher.tags,
+        }
+        .instance(&exports);
         self.next_resource = next;
         Ok(result)
     }
@@ -429,10 +524,18 @@ fn mentions_outer_resource(ty: &ExternType) -> bool {
     let mut ids = Vec::new();
     let mut owned = Vec::new();
     collect_resources(ty, &mut ids, &mut owned);
-    ids.iter().any(|id| !owned.iter().any(|r: &std::ops::Range<ResourceId>| r.contains(id)))
+    ids.iter().any(|id| {
+        !owned
+            .iter()
+            .any(|r: &std::ops::Range<ResourceId>| r.contains(id))
+    })
 }
 
-fn collect_resources(ty: &ExternType, ids: &mut Vec<ResourceId>, owned: &mut Vec<std::ops::Range<ResourceId>>) {
+fn collect_resources(
+    ty: &ExternType,
+    ids: &mut Vec<ResourceId>,
+    owned: &mut Vec<std::ops::Range<ResourceId>>,
+) {
     let val = |v: &ValType, ids: &mut Vec<ResourceId>| {
         fn walk(v: &ValType, ids: &mut Vec<ResourceId>) {
             if let ValType::Own(_, id) | ValType::Borrow(_, id) = v {
@@ -444,16 +547,27 @@ fn collect_resources(ty: &ExternType, ids: &mut Vec<ResourceId>, owned: &mut Vec
     };
     match ty {
         ExternType::Module(_) => {}
-        ExternType::Func(f) => f.params.iter().map(|(_, t)| t).chain(f.result.iter()).for_each(|t| val(t, ids)),
+        ExternType::Func(f) => f
+            .params
+            .iter()
+            .map(|(_, t)| t)
+            .chain(f.result.iter())
+            .for_each(|t| val(t, ids)),
         ExternType::Value(v) | ExternType::Type(TypeDef::Value(v)) => val(v, ids),
         ExternType::Type(TypeDef::Resource(_, id)) => ids.push(*id),
-        ExternType::Type(TypeDef::Func(f)) => collect_resources(&ExternType::Func(f.clone()), ids, owned),
-        ExternType::Type(TypeDef::Instance(i)) | ExternType::Instance(i) => {
-            i.exports.iter().for_each(|(_, t)| collect_resources(t, ids, owned))
+        ExternType::Type(TypeDef::Func(f)) => {
+            collect_resources(&ExternType::Func(f.clone()), ids, owned)
         }
+        ExternType::Type(TypeDef::Instance(i)) | ExternType::Instance(i) => i
+            .exports
+            .iter()
+            .for_each(|(_, t)| collect_resources(t, ids, owned)),
         ExternType::Type(TypeDef::Component(c)) | ExternType::Component(c) => {
             owned.push(c.resources.clone());
-            c.imports.iter().chain(&c.exports).for_each(|(_, t)| collect_resources(t, ids, owned))
+            c.imports
+                .iter()
+                .chain(&c.exports)
+                .for_each(|(_, t)| collect_resources(t, ids, owned))
         }
     }
 }

@@ -10,8 +10,14 @@ pub enum ParsedName<'a> {
     Label(&'a str),
     Interface(&'a str),
     Constructor(&'a str),
-    Method { resource: &'a str, name: &'a str },
-    Static { resource: &'a str, name: &'a str },
+    Method {
+        resource: &'a str,
+        name: &'a str,
+    },
+    Static {
+        resource: &'a str,
+        name: &'a str,
+    },
     /// An import-only dependency, URL or integrity name (`locked-dep=<a:b@1.0.0>`).
     Dependency(&'a str),
 }
@@ -46,37 +52,61 @@ impl ParsedName<'_> {
 pub fn is_kebab(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.split('-').all(|word| {
-            let lower = word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-            let upper = word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let lower = word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            let upper = word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
             !word.is_empty() && (lower || upper)
         })
 }
 
 pub fn check_kebab(s: &str, what: &str) -> Result<(), String> {
-    if is_kebab(s) { Ok(()) } else { Err(format!("{what} `{s}` is not in kebab case")) }
+    if is_kebab(s) {
+        Ok(())
+    } else {
+        Err(format!("{what} `{s}` is not in kebab case"))
+    }
 }
 
 /// Parses an import or export name.
 pub fn parse_extern_name(name: &str) -> Result<ParsedName<'_>, String> {
-    let kebab = |s: &str| if is_kebab(s) { Ok(()) } else { Err(format!("`{s}` is not in kebab case")) };
+    let kebab = |s: &str| {
+        if is_kebab(s) {
+            Ok(())
+        } else {
+            Err(format!("`{s}` is not in kebab case"))
+        }
+    };
     if let Some(rest) = name.strip_prefix("[constructor]") {
         kebab(rest)?;
         return Ok(ParsedName::Constructor(rest));
     }
     for (prefix, is_method) in [("[method]", true), ("[static]", false)] {
         if let Some(rest) = name.strip_prefix(prefix) {
-            let (resource, label) = rest.split_once('.').ok_or_else(|| format!("failed to find `.` character in `{rest}`"))?;
+            let (resource, label) = rest
+                .split_once('.')
+                .ok_or_else(|| format!("failed to find `.` character in `{rest}`"))?;
             kebab(resource)?;
             kebab(label)?;
             return Ok(if is_method {
-                ParsedName::Method { resource, name: label }
+                ParsedName::Method {
+                    resource,
+                    name: label,
+                }
             } else {
-                ParsedName::Static { resource, name: label }
+                ParsedName::Static {
+                    resource,
+                    name: label,
+                }
             });
         }
     }
     if name.starts_with('[') {
-        return Err(format!("`{name}` is not a supported annotated name (async annotations are not supported)"));
+        return Err(format!(
+            "`{name}` is not a supported annotated name (async annotations are not supported)"
+        ));
     }
     if name.contains(':') {
         check_interface_name(name)?;
@@ -94,13 +124,18 @@ fn check_interface_name(name: &str) -> Result<(), String> {
         None => (name, None),
     };
     let (namespace, rest) = path.split_once(':').ok_or_else(invalid)?;
-    let (package, iface) = rest.split_once('/').ok_or_else(|| "expected `/` after package name".to_string())?;
+    let (package, iface) = rest
+        .split_once('/')
+        .ok_or_else(|| "expected `/` after package name".to_string())?;
     let lowercase_kebab = |s: &str| is_kebab(s) && !s.chars().any(|c| c.is_ascii_uppercase());
     if !lowercase_kebab(namespace) || !lowercase_kebab(package) {
         return Err(invalid());
     }
     if iface.contains('/') {
-        return Err(format!("trailing characters found: `{}`", &iface[iface.find('/').unwrap_or(0)..]));
+        return Err(format!(
+            "trailing characters found: `{}`",
+            &iface[iface.find('/').unwrap_or(0)..]
+        ));
     }
     if !is_kebab(iface) {
         return Err(format!("`{iface}` is not in kebab case"));
@@ -128,7 +163,9 @@ fn check_dependency_name(name: &str) -> Option<Result<(), String>> {
     } else if let Some(rest) = name.strip_prefix("locked-dep=") {
         bracketed(rest).and_then(|(package, tail)| {
             match package.split_once('@') {
-                Some((path, version)) => check_package_path(path).and_then(|()| check_semver(version))?,
+                Some((path, version)) => {
+                    check_package_path(path).and_then(|()| check_semver(version))?
+                }
                 None => check_package_path(package)?,
             }
             optional_integrity(tail)
@@ -151,7 +188,9 @@ fn check_dependency_name(name: &str) -> Option<Result<(), String>> {
 /// `<...>`: the contents and what follows. A `>` inside a `{...}` version
 /// range (`{>=1.2.3}`) does not close the brackets.
 fn bracketed(s: &str) -> Result<(&str, &str), String> {
-    let inner = s.strip_prefix('<').ok_or_else(|| format!("expected `<` at `{s}`"))?;
+    let inner = s
+        .strip_prefix('<')
+        .ok_or_else(|| format!("expected `<` at `{s}`"))?;
     let mut in_range = false;
     let end = inner
         .char_indices()
@@ -169,14 +208,20 @@ fn bracketed(s: &str) -> Result<(&str, &str), String> {
 }
 
 fn no_trailing(tail: &str) -> Result<(), String> {
-    if tail.is_empty() { Ok(()) } else { Err(format!("trailing characters found: `{tail}`")) }
+    if tail.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("trailing characters found: `{tail}`"))
+    }
 }
 
 fn optional_integrity(tail: &str) -> Result<(), String> {
     if tail.is_empty() {
         return Ok(());
     }
-    let rest = tail.strip_prefix(",integrity=").ok_or_else(|| format!("expected `integrity=<` at `{tail}`"))?;
+    let rest = tail
+        .strip_prefix(",integrity=")
+        .ok_or_else(|| format!("expected `integrity=<` at `{tail}`"))?;
     integrity(rest)
 }
 
@@ -190,13 +235,19 @@ fn integrity(s: &str) -> Result<(), String> {
     }
     for hash in hashes {
         let hash = hash.split_once('?').map_or(hash, |(h, _options)| h);
-        let (algorithm, digest) = hash.split_once('-').ok_or("expected `-` after hash algorithm")?;
+        let (algorithm, digest) = hash
+            .split_once('-')
+            .ok_or("expected `-` after hash algorithm")?;
         if !matches!(algorithm, "sha256" | "sha384" | "sha512") {
             return Err(format!("unrecognized hash algorithm `{algorithm}`"));
         }
         let data = digest.trim_end_matches('=');
         let padding = digest.len() - data.len();
-        let valid = !data.is_empty() && padding <= 2 && data.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/');
+        let valid = !data.is_empty()
+            && padding <= 2
+            && data
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/');
         if !valid {
             return Err(format!("`{digest}` is not valid base64"));
         }
@@ -228,10 +279,18 @@ fn check_version_range(range: &str) -> Result<(), String> {
         None => (None, Some(inner)),
     };
     if let Some(lower) = lower {
-        check_semver(lower.strip_prefix(">=").ok_or_else(|| format!("`{inner}` is not a valid semver"))?)?;
+        check_semver(
+            lower
+                .strip_prefix(">=")
+                .ok_or_else(|| format!("`{inner}` is not a valid semver"))?,
+        )?;
     }
     if let Some(upper) = upper {
-        check_semver(upper.strip_prefix('<').ok_or_else(|| format!("`{inner}` is not a valid semver"))?)?;
+        check_semver(
+            upper
+                .strip_prefix('<')
+                .ok_or_else(|| format!("`{inner}` is not a valid semver"))?,
+        )?;
     }
     Ok(())
 }
@@ -254,7 +313,9 @@ fn check_semver(version: &str) -> Result<(), String> {
         return Err(format!("`{version}`: unexpected end of input"));
     }
     for n in numbers {
-        let valid = !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && (n == "0" || !n.starts_with('0'));
+        let valid = !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+            && (n == "0" || !n.starts_with('0'));
         if !valid {
             return Err(format!("`{version}`: unexpected character in `{n}`"));
         }
@@ -286,8 +347,14 @@ impl NameSet {
         };
         let key = parsed.unique_key();
         if !self.keys.insert(key.clone()) {
-            let previous = self.first.iter().find(|(k, _)| *k == key).map_or(name, |(_, n)| n.as_str());
-            return Err(format!("{what} name `{name}` conflicts with previous name `{previous}`"));
+            let previous = self
+                .first
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(name, |(_, n)| n.as_str());
+            return Err(format!(
+                "{what} name `{name}` conflicts with previous name `{previous}`"
+            ));
         }
         self.first.push((key, name.to_owned()));
         Ok(parsed)

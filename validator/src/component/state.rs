@@ -120,10 +120,13 @@ impl Scope {
     /// Records an import: its name, its visibility, and its index.
     pub fn add_import(&mut self, name: &str, ty: ExternType) -> Result<(), String> {
         let parsed = self.import_names.add(name, "import")?;
-        check_visible(&ty, &self.imported_tags).map_err(|what| format!("{what} not valid to be used as import"))?;
+        check_visible(&ty, &self.imported_tags)
+            .map_err(|what| format!("{what} not valid to be used as import"))?;
         collect_tags(&ty, &mut self.imported_tags);
         check_annotation(&parsed, &ty, &self.import_resources)?;
-        if let (ParsedName::Label(label), ExternType::Type(TypeDef::Resource(tag, id))) = (&parsed, &ty) {
+        if let (ParsedName::Label(label), ExternType::Type(TypeDef::Resource(tag, id))) =
+            (&parsed, &ty)
+        {
             self.import_resources.insert(label.to_string(), (*tag, *id));
         }
         self.imports.push((name.to_owned(), ty.clone()));
@@ -134,15 +137,22 @@ impl Scope {
     /// Records an export, which also adds an index (Binary.md).
     pub fn add_export(&mut self, name: &str, ty: ExternType) -> Result<(), String> {
         let parsed = self.export_names.add(name, "export")?;
-        let named: HashSet<u32> = self.imported_tags.union(&self.exported_tags).copied().collect();
+        let named: HashSet<u32> = self
+            .imported_tags
+            .union(&self.exported_tags)
+            .copied()
+            .collect();
         // Instance types defer visibility until they are attached to a concrete import or export.
         let deferred = self.kind == ScopeKind::InstanceType;
         if !deferred {
-            check_visible(&ty, &named).map_err(|what| format!("{what} not valid to be used as export"))?;
+            check_visible(&ty, &named)
+                .map_err(|what| format!("{what} not valid to be used as export"))?;
         }
         collect_tags(&ty, &mut self.exported_tags);
         check_annotation(&parsed, &ty, &self.export_resources)?;
-        if let (ParsedName::Label(label), ExternType::Type(TypeDef::Resource(tag, id))) = (&parsed, &ty) {
+        if let (ParsedName::Label(label), ExternType::Type(TypeDef::Resource(tag, id))) =
+            (&parsed, &ty)
+        {
             self.export_resources.insert(label.to_string(), (*tag, *id));
         }
         self.exports.push((name.to_owned(), ty.clone()));
@@ -158,7 +168,10 @@ impl Scope {
     /// Consumes value `index` (Explainer.md "Value definitions": each value
     /// is used exactly once).
     pub fn use_value(&mut self, index: u32) -> Result<(), String> {
-        let used = self.values_used.get_mut(index as usize).ok_or_else(|| format!("value index out of bounds: {index}"))?;
+        let used = self
+            .values_used
+            .get_mut(index as usize)
+            .ok_or_else(|| format!("value index out of bounds: {index}"))?;
         if std::mem::replace(used, true) {
             return Err(format!("value {index} cannot be used more than once"));
         }
@@ -172,7 +185,8 @@ impl Scope {
 }
 
 pub fn get<'a, T>(list: &'a [T], index: u32, what: &str) -> Result<&'a T, String> {
-    list.get(index as usize).ok_or_else(|| format!("{what} index out of bounds: {index}"))
+    list.get(index as usize)
+        .ok_or_else(|| format!("{what} index out of bounds: {index}"))
 }
 
 /// Checks the exports of a bag-of-exports instance as one namespace.
@@ -182,7 +196,9 @@ pub fn check_inline_exports(exports: &[(String, ExternType)]) -> Result<(), Stri
     for (name, ty) in exports {
         let parsed = names.add(name, "export")?;
         check_annotation(&parsed, ty, &resources)?;
-        if let (ParsedName::Label(label), ExternType::Type(TypeDef::Resource(tag, id))) = (&parsed, ty) {
+        if let (ParsedName::Label(label), ExternType::Type(TypeDef::Resource(tag, id))) =
+            (&parsed, ty)
+        {
             resources.insert(label.to_string(), (*tag, *id));
         }
     }
@@ -192,9 +208,15 @@ pub fn check_inline_exports(exports: &[(String, ExternType)]) -> Result<(), Stri
 /// The `[constructor]`/`[method]`/`[static]` rules (Binary.md import/export
 /// validation): the resource must be named in the same namespace, and every
 /// resource the function mentions must be one named there.
-fn check_annotation(name: &ParsedName, ty: &ExternType, resources: &HashMap<String, (Tag, ResourceId)>) -> Result<(), String> {
+fn check_annotation(
+    name: &ParsedName,
+    ty: &ExternType,
+    resources: &HashMap<String, (Tag, ResourceId)>,
+) -> Result<(), String> {
     let resource_name = match name {
-        ParsedName::Label(_) | ParsedName::Interface(_) | ParsedName::Dependency(_) => return Ok(()),
+        ParsedName::Label(_) | ParsedName::Interface(_) | ParsedName::Dependency(_) => {
+            return Ok(());
+        }
         ParsedName::Constructor(r) => *r,
         ParsedName::Method { resource, .. } | ParsedName::Static { resource, .. } => *resource,
     };
@@ -212,7 +234,10 @@ fn check_annotation(name: &ParsedName, ty: &ExternType, resources: &HashMap<Stri
     // The function's shape first, then whether its resource is the one the name says.
     let resource = match name {
         ParsedName::Constructor(_) => {
-            let result = func.result.as_ref().ok_or("function should return one value")?;
+            let result = func
+                .result
+                .as_ref()
+                .ok_or("function should return one value")?;
             let own = match result {
                 ValType::Result { ok: Some(ok), .. } => ok,
                 other => other,
@@ -223,7 +248,10 @@ fn check_annotation(name: &ParsedName, ty: &ExternType, resources: &HashMap<Stri
             Some(*id)
         }
         ParsedName::Method { .. } => {
-            let (first, ty) = func.params.first().ok_or("function should have at least one argument")?;
+            let (first, ty) = func
+                .params
+                .first()
+                .ok_or("function should have at least one argument")?;
             if first != "self" {
                 return Err("function should have a first argument called `self`".into());
             }
@@ -241,8 +269,13 @@ fn check_annotation(name: &ParsedName, ty: &ExternType, resources: &HashMap<Stri
         });
     };
     if resource.is_some_and(|id| id != named) {
-        let actual = resources.iter().find(|(_, (_, id))| Some(*id) == resource).map_or("", |(n, _)| n.as_str());
-        return Err(format!("function does not match expected resource name `{actual}`"));
+        let actual = resources
+            .iter()
+            .find(|(_, (_, id))| Some(*id) == resource)
+            .map_or("", |(n, _)| n.as_str());
+        return Err(format!(
+            "function does not match expected resource name `{actual}`"
+        ));
     }
     Ok(())
 }
@@ -251,7 +284,9 @@ fn collect_handles(v: &ValType, out: &mut Vec<Tag>) {
     if let ValType::Own(tag, _) | ValType::Borrow(tag, _) = v {
         out.push(*tag);
     }
-    v.children().into_iter().for_each(|c| collect_handles(c, out));
+    v.children()
+        .into_iter()
+        .for_each(|c| collect_handles(c, out));
 }
 
 /// External visibility: every record, variant, enum, flags and handle `ty`
@@ -274,14 +309,19 @@ fn visible_extern(ty: &ExternType, named: &mut HashSet<u32>) -> Result<(), &'sta
         }
         ExternType::Component(c) => {
             let mut inner = named.clone();
-            visible_list(&c.imports, &mut inner).and_then(|()| visible_list(&c.exports, &mut inner)).map_err(|_| "component")
+            visible_list(&c.imports, &mut inner)
+                .and_then(|()| visible_list(&c.exports, &mut inner))
+                .map_err(|_| "component")
         }
     }
 }
 
 /// The items of an instance or component type are checked in order, each
 /// type export naming what later items may mention.
-fn visible_list(list: &[(String, ExternType)], named: &mut HashSet<u32>) -> Result<(), &'static str> {
+fn visible_list(
+    list: &[(String, ExternType)],
+    named: &mut HashSet<u32>,
+) -> Result<(), &'static str> {
     for (_, ty) in list {
         visible_extern(ty, named)?;
         collect_tags(ty, named);
@@ -292,26 +332,38 @@ fn visible_list(list: &[(String, ExternType)], named: &mut HashSet<u32>) -> Resu
 fn visible_type_def(t: &TypeDef, named: &HashSet<u32>) -> Result<(), ()> {
     match t {
         // The type itself gets named by this import or export; what it contains must already be.
-        TypeDef::Value(v) => v.children().into_iter().try_for_each(|c| visible_val(c, named)),
+        TypeDef::Value(v) => v
+            .children()
+            .into_iter()
+            .try_for_each(|c| visible_val(c, named)),
         TypeDef::Func(f) => visible_func(f, named),
         TypeDef::Resource(..) => Ok(()),
         TypeDef::Instance(i) => visible_list(&i.exports, &mut named.clone()).map_err(|_| ()),
         TypeDef::Component(c) => {
             let mut inner = named.clone();
-            visible_list(&c.imports, &mut inner).and_then(|()| visible_list(&c.exports, &mut inner)).map_err(|_| ())
+            visible_list(&c.imports, &mut inner)
+                .and_then(|()| visible_list(&c.exports, &mut inner))
+                .map_err(|_| ())
         }
     }
 }
 
 fn visible_func(f: &FuncType, named: &HashSet<u32>) -> Result<(), ()> {
-    f.params.iter().map(|(_, t)| t).chain(f.result.iter()).try_for_each(|t| visible_val(t, named))
+    f.params
+        .iter()
+        .map(|(_, t)| t)
+        .chain(f.result.iter())
+        .try_for_each(|t| visible_val(t, named))
 }
 
 fn visible_val(v: &ValType, named: &HashSet<u32>) -> Result<(), ()> {
     match v.tag() {
         Some(tag) if named.contains(&tag.0) => Ok(()),
         Some(_) => Err(()),
-        None => v.children().into_iter().try_for_each(|c| visible_val(c, named)),
+        None => v
+            .children()
+            .into_iter()
+            .try_for_each(|c| visible_val(c, named)),
     }
 }
 

@@ -62,7 +62,11 @@ impl Matcher {
             (ExternType::Type(a), ExternType::Type(b)) => self.type_def(a, b),
             (ExternType::Instance(a), ExternType::Instance(b)) => self.instance(a, b),
             (ExternType::Component(a), ExternType::Component(b)) => self.component(a, b),
-            _ => Err(format!("type mismatch: expected {}, found {}", b.kind(), a.kind())),
+            _ => Err(format!(
+                "type mismatch: expected {}, found {}",
+                b.kind(),
+                a.kind()
+            )),
         }
     }
 
@@ -81,7 +85,11 @@ impl Matcher {
             (TypeDef::Instance(a), TypeDef::Instance(b)) => self.instance(a, b),
             (TypeDef::Component(a), TypeDef::Component(b)) => self.component(a, b),
             (TypeDef::Resource(_, a), TypeDef::Resource(_, b)) => self.resource(*a, *b),
-            _ => Err(format!("type mismatch: expected {} type, found {} type", b.kind(), a.kind())),
+            _ => Err(format!(
+                "type mismatch: expected {} type, found {} type",
+                b.kind(),
+                a.kind()
+            )),
         }
     }
 
@@ -91,13 +99,18 @@ impl Matcher {
         }
         for ((na, ta), (nb, tb)) in a.params.iter().zip(&b.params) {
             if na != nb {
-                return Err(format!("expected function parameter named `{nb}`, found `{na}`"));
+                return Err(format!(
+                    "expected function parameter named `{nb}`, found `{na}`"
+                ));
             }
-            self.val(ta, tb).map_err(|e| format!("type mismatch in function parameter `{na}`: {e}"))?;
+            self.val(ta, tb)
+                .map_err(|e| format!("type mismatch in function parameter `{na}`: {e}"))?;
         }
         match (&a.result, &b.result) {
             (None, None) => Ok(()),
-            (Some(a), Some(b)) => self.val(a, b).map_err(|e| format!("type mismatch with result type: {e}")),
+            (Some(a), Some(b)) => self
+                .val(a, b)
+                .map_err(|e| format!("type mismatch with result type: {e}")),
             _ => Err("type mismatch with result type".into()),
         }
     }
@@ -106,7 +119,9 @@ impl Matcher {
         use ValType as V;
         let mismatch = || Err(format!("type mismatch: expected {b:?}, found {a:?}"));
         match (a, b) {
-            (V::Own(_, a), V::Own(_, b)) | (V::Borrow(_, a), V::Borrow(_, b)) => self.resource(*a, *b),
+            (V::Own(_, a), V::Own(_, b)) | (V::Borrow(_, a), V::Borrow(_, b)) => {
+                self.resource(*a, *b)
+            }
             (V::Own(..), V::Borrow(..)) => Err("expected borrow, found own".into()),
             (V::Borrow(..), V::Own(..)) => Err("expected own, found borrow".into()),
             (V::List(a), V::List(b)) | (V::Option(a), V::Option(b)) => self.val(a, b),
@@ -115,7 +130,8 @@ impl Matcher {
                     if na != nb {
                         return Err(format!("expected record field named `{nb}`, found `{na}`"));
                     }
-                    self.val(ta, tb).map_err(|e| format!("type mismatch in record field `{na}`: {e}"))?;
+                    self.val(ta, tb)
+                        .map_err(|e| format!("type mismatch in record field `{na}`: {e}"))?;
                 }
                 Ok(())
             }
@@ -124,21 +140,37 @@ impl Matcher {
                     if na != nb {
                         return Err(format!("expected variant case named `{nb}`, found `{na}`"));
                     }
-                    self.opt_val(ta.as_ref(), tb.as_ref()).map_err(|e| format!("type mismatch in variant case `{na}`: {e}"))?;
+                    self.opt_val(ta.as_ref(), tb.as_ref())
+                        .map_err(|e| format!("type mismatch in variant case `{na}`: {e}"))?;
                 }
                 Ok(())
             }
             (V::Tuple(ta), V::Tuple(tb)) if ta.len() == tb.len() => {
                 for (i, (a, b)) in ta.iter().zip(tb).enumerate() {
-                    self.val(a, b).map_err(|e| format!("type mismatch in tuple field {i}: {e}"))?;
+                    self.val(a, b)
+                        .map_err(|e| format!("type mismatch in tuple field {i}: {e}"))?;
                 }
                 Ok(())
             }
-            (V::Flags(_, a), V::Flags(_, b)) => if a == b { Ok(()) } else { Err("mismatch in flags elements".into()) },
-            (V::Enum(_, a), V::Enum(_, b)) => if a == b { Ok(()) } else { Err("mismatch in enum elements".into()) },
+            (V::Flags(_, a), V::Flags(_, b)) => {
+                if a == b {
+                    Ok(())
+                } else {
+                    Err("mismatch in flags elements".into())
+                }
+            }
+            (V::Enum(_, a), V::Enum(_, b)) => {
+                if a == b {
+                    Ok(())
+                } else {
+                    Err("mismatch in enum elements".into())
+                }
+            }
             (V::Result { ok: oa, err: ea }, V::Result { ok: ob, err: eb }) => {
-                self.opt_val(oa.as_deref(), ob.as_deref()).map_err(|e| format!("type mismatch in ok variant: {e}"))?;
-                self.opt_val(ea.as_deref(), eb.as_deref()).map_err(|e| format!("type mismatch in err variant: {e}"))
+                self.opt_val(oa.as_deref(), ob.as_deref())
+                    .map_err(|e| format!("type mismatch in ok variant: {e}"))?;
+                self.opt_val(ea.as_deref(), eb.as_deref())
+                    .map_err(|e| format!("type mismatch in err variant: {e}"))
             }
             _ if a == b && a.children().is_empty() => Ok(()),
             _ => mismatch(),
@@ -155,21 +187,29 @@ impl Matcher {
 
     pub fn instance(&mut self, a: &InstanceType, b: &InstanceType) -> Result<(), String> {
         for (name, tb) in &b.exports {
-            let ta = a.export(name).ok_or_else(|| format!("missing expected export `{name}`"))?;
-            self.extern_type(ta, tb).map_err(|e| format!("type mismatch in instance export `{name}`: {e}"))?;
+            let ta = a
+                .export(name)
+                .ok_or_else(|| format!("missing expected export `{name}`"))?;
+            self.extern_type(ta, tb)
+                .map_err(|e| format!("type mismatch in instance export `{name}`: {e}"))?;
         }
         Ok(())
     }
 
     pub fn component(&mut self, a: &ComponentType, b: &ComponentType) -> Result<(), String> {
-        self.bindable.extend([a.resources.clone(), b.resources.clone()]);
+        self.bindable
+            .extend([a.resources.clone(), b.resources.clone()]);
         for (name, ta) in &a.imports {
-            let tb = lookup(&b.imports, name).ok_or_else(|| format!("missing expected import `{name}`"))?;
-            self.extern_type(tb, ta).map_err(|e| format!("type mismatch in import `{name}`: {e}"))?;
+            let tb = lookup(&b.imports, name)
+                .ok_or_else(|| format!("missing expected import `{name}`"))?;
+            self.extern_type(tb, ta)
+                .map_err(|e| format!("type mismatch in import `{name}`: {e}"))?;
         }
         for (name, tb) in &b.exports {
-            let ta = lookup(&a.exports, name).ok_or_else(|| format!("missing expected export `{name}`"))?;
-            self.extern_type(ta, tb).map_err(|e| format!("type mismatch in export `{name}`: {e}"))?;
+            let ta = lookup(&a.exports, name)
+                .ok_or_else(|| format!("missing expected export `{name}`"))?;
+            self.extern_type(ta, tb)
+                .map_err(|e| format!("type mismatch in export `{name}`: {e}"))?;
         }
         Ok(())
     }
@@ -184,10 +224,12 @@ pub fn module(a: &ModuleType, b: &ModuleType) -> Result<(), String> {
             .find(|((m, n), _)| m == module && n == name)
             .map(|(_, t)| t)
             .ok_or_else(|| format!("missing expected import `{module}::{name}`"))?;
-        core_extern(tb, ta).map_err(|e| format!("type mismatch in import `{module}::{name}`: {e}"))?;
+        core_extern(tb, ta)
+            .map_err(|e| format!("type mismatch in import `{module}::{name}`: {e}"))?;
     }
     for (name, tb) in &b.exports {
-        let ta = lookup(&a.exports, name).ok_or_else(|| format!("missing expected export `{name}`"))?;
+        let ta =
+            lookup(&a.exports, name).ok_or_else(|| format!("missing expected export `{name}`"))?;
         core_extern(ta, tb).map_err(|e| format!("type mismatch in export `{name}`: {e}"))?;
     }
     Ok(())
@@ -197,23 +239,36 @@ pub fn module(a: &ModuleType, b: &ModuleType) -> Result<(), String> {
 pub fn core_extern(a: &CoreExtern, b: &CoreExtern) -> Result<(), String> {
     match (a, b) {
         (CoreExtern::Func(a), CoreExtern::Func(b)) | (CoreExtern::Tag(a), CoreExtern::Tag(b)) => {
-            if a == b { Ok(()) } else { Err(format!("type mismatch: expected {b}, found {a}")) }
+            if a == b {
+                Ok(())
+            } else {
+                Err(format!("type mismatch: expected {b}, found {a}"))
+            }
         }
         (CoreExtern::Table(a), CoreExtern::Table(b)) => table(a, b),
         (CoreExtern::Memory(a), CoreExtern::Memory(b)) => memory(a, b),
         (CoreExtern::Global(a), CoreExtern::Global(b)) => {
-            if a == b { Ok(()) } else { Err("global type mismatch".into()) }
+            if a == b {
+                Ok(())
+            } else {
+                Err("global type mismatch".into())
+            }
         }
-        _ => Err(format!("type mismatch: expected {}, found {}", b.kind(), a.kind())),
+        _ => Err(format!(
+            "type mismatch: expected {}, found {}",
+            b.kind(),
+            a.kind()
+        )),
     }
 }
 
 fn limits(a: (u64, Option<u64>), b: (u64, Option<u64>)) -> bool {
-    a.0 >= b.0 && match (a.1, b.1) {
-        (_, None) => true,
-        (Some(am), Some(bm)) => am <= bm,
-        (None, Some(_)) => false,
-    }
+    a.0 >= b.0
+        && match (a.1, b.1) {
+            (_, None) => true,
+            (Some(am), Some(bm)) => am <= bm,
+            (None, Some(_)) => false,
+        }
 }
 
 fn table(a: &TableType, b: &TableType) -> Result<(), String> {
@@ -267,15 +322,24 @@ impl Subst<'_> {
     }
 
     fn list(&mut self, list: &[(String, ExternType)]) -> Vec<(String, ExternType)> {
-        list.iter().map(|(n, t)| (n.clone(), self.extern_type(t))).collect()
+        list.iter()
+            .map(|(n, t)| (n.clone(), self.extern_type(t)))
+            .collect()
     }
 
     pub fn instance(&mut self, t: &InstanceType) -> InstanceType {
-        InstanceType { exports: self.list(&t.exports), resources: t.resources.clone() }
+        InstanceType {
+            exports: self.list(&t.exports),
+            resources: t.resources.clone(),
+        }
     }
 
     fn component(&mut self, t: &ComponentType) -> ComponentType {
-        ComponentType { imports: self.list(&t.imports), exports: self.list(&t.exports), resources: t.resources.clone() }
+        ComponentType {
+            imports: self.list(&t.imports),
+            exports: self.list(&t.exports),
+            resources: t.resources.clone(),
+        }
     }
 
     fn type_def(&mut self, t: &TypeDef) -> TypeDef {
@@ -290,7 +354,11 @@ impl Subst<'_> {
 
     fn func(&mut self, t: &FuncType) -> FuncType {
         FuncType {
-            params: t.params.iter().map(|(n, v)| (n.clone(), self.val(v))).collect(),
+            params: t
+                .params
+                .iter()
+                .map(|(n, v)| (n.clone(), self.val(v)))
+                .collect(),
             result: t.result.as_ref().map(|v| self.val(v)),
         }
     }
@@ -302,10 +370,20 @@ impl Subst<'_> {
             V::Borrow(tag, id) => V::Borrow(self.tag(*tag), self.id(*id)),
             V::List(t) => V::List(Box::new(self.val(t))),
             V::Option(t) => V::Option(Box::new(self.val(t))),
-            V::Record(tag, fields) => V::Record(self.tag(*tag), fields.iter().map(|(n, t)| (n.clone(), self.val(t))).collect()),
-            V::Variant(tag, cases) => {
-                V::Variant(self.tag(*tag), cases.iter().map(|(n, t)| (n.clone(), t.as_ref().map(|t| self.val(t)))).collect())
-            }
+            V::Record(tag, fields) => V::Record(
+                self.tag(*tag),
+                fields
+                    .iter()
+                    .map(|(n, t)| (n.clone(), self.val(t)))
+                    .collect(),
+            ),
+            V::Variant(tag, cases) => V::Variant(
+                self.tag(*tag),
+                cases
+                    .iter()
+                    .map(|(n, t)| (n.clone(), t.as_ref().map(|t| self.val(t))))
+                    .collect(),
+            ),
             V::Flags(tag, names) => V::Flags(self.tag(*tag), names.clone()),
             V::Enum(tag, names) => V::Enum(self.tag(*tag), names.clone()),
             V::Tuple(types) => V::Tuple(types.iter().map(|t| self.val(t)).collect()),

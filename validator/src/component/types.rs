@@ -53,7 +53,10 @@ pub enum ValType {
     Flags(Tag, Vec<String>),
     Enum(Tag, Vec<String>),
     Option(Box<ValType>),
-    Result { ok: Option<Box<ValType>>, err: Option<Box<ValType>> },
+    Result {
+        ok: Option<Box<ValType>>,
+        err: Option<Box<ValType>>,
+    },
     Own(Tag, ResourceId),
     Borrow(Tag, ResourceId),
 }
@@ -62,7 +65,10 @@ impl ValType {
     /// The tag of a type that must be named to be visible externally.
     pub fn tag(&self) -> Option<Tag> {
         match self {
-            ValType::Record(t, _) | ValType::Variant(t, _) | ValType::Flags(t, _) | ValType::Enum(t, _) => Some(*t),
+            ValType::Record(t, _)
+            | ValType::Variant(t, _)
+            | ValType::Flags(t, _)
+            | ValType::Enum(t, _) => Some(*t),
             ValType::Own(t, _) | ValType::Borrow(t, _) => Some(*t),
             _ => None,
         }
@@ -72,7 +78,10 @@ impl ValType {
     pub fn retagged(&self, tag: Tag) -> ValType {
         let mut ty = self.clone();
         match &mut ty {
-            ValType::Record(t, _) | ValType::Variant(t, _) | ValType::Flags(t, _) | ValType::Enum(t, _) => *t = tag,
+            ValType::Record(t, _)
+            | ValType::Variant(t, _)
+            | ValType::Flags(t, _)
+            | ValType::Enum(t, _) => *t = tag,
             ValType::Own(t, _) | ValType::Borrow(t, _) => *t = tag,
             _ => {}
         }
@@ -93,12 +102,21 @@ impl ValType {
 
     /// How many type nodes this type is made of (for the type-size limit).
     pub fn size(&self) -> usize {
-        1 + self.children().into_iter().map(ValType::size).sum::<usize>()
+        1 + self
+            .children()
+            .into_iter()
+            .map(ValType::size)
+            .sum::<usize>()
     }
 
     /// How deeply types nest inside this one.
     pub fn depth(&self) -> usize {
-        1 + self.children().into_iter().map(ValType::depth).max().unwrap_or(0)
+        1 + self
+            .children()
+            .into_iter()
+            .map(ValType::depth)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Whether `pred` holds for this type or any type inside it.
@@ -162,7 +180,13 @@ impl ExternType {
 
 impl FuncType {
     pub fn size(&self) -> usize {
-        1 + self.params.iter().map(|(_, t)| t).chain(self.result.iter()).map(ValType::size).sum::<usize>()
+        1 + self
+            .params
+            .iter()
+            .map(|(_, t)| t)
+            .chain(self.result.iter())
+            .map(ValType::size)
+            .sum::<usize>()
     }
 }
 
@@ -176,7 +200,9 @@ impl ExternType {
             ExternType::Value(v) | ExternType::Type(TypeDef::Value(v)) => v.size(),
             ExternType::Type(TypeDef::Resource(..)) => 0,
             ExternType::Instance(i) | ExternType::Type(TypeDef::Instance(i)) => list(&i.exports),
-            ExternType::Component(c) | ExternType::Type(TypeDef::Component(c)) => list(&c.imports) + list(&c.exports),
+            ExternType::Component(c) | ExternType::Type(TypeDef::Component(c)) => {
+                list(&c.imports) + list(&c.exports)
+            }
         }
     }
 }

@@ -61,8 +61,12 @@ impl From<ValidationError> for ModuleError {
     }
 }
 
-pub(crate) fn validate_module(module: &Module, features: Features) -> Result<ModuleFacts, ValidationError> {
-    check_all(module, features).map_err(|err| ValidationError::new(locate(module, err.at), err.message))?;
+pub(crate) fn validate_module(
+    module: &Module,
+    features: Features,
+) -> Result<ModuleFacts, ValidationError> {
+    check_all(module, features)
+        .map_err(|err| ValidationError::new(locate(module, err.at), err.message))?;
     Ok(ModuleFacts {
         declared_refs: declared_refs(module),
     })

@@ -112,8 +112,7 @@ pub fn all() -> Vec<Scenario> {
         Scenario::new("stdin_lines", "stdin_lines", stdin_lines),
         Scenario::new("stdin_lines_empty", "stdin_lines", stdin_lines_empty),
         Scenario::new("pollables", "pollables", pollables).preview1(Preview1::Preview2Only),
-        Scenario::new("http_client", "http_client", http_client)
-            .preview1(Preview1::Preview2Only),
+        Scenario::new("http_client", "http_client", http_client).preview1(Preview1::Preview2Only),
         Scenario::new("sockets", "sockets", sockets).preview1(Preview1::Preview2Only),
         Scenario::new("app_work", "app", app_work),
         Scenario::new("app_panic_backtrace", "app", app_panic),
