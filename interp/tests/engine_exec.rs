@@ -557,7 +557,7 @@ fn accumulated_loads_and_stores_match_steps_through_locals() {
             {funcs})"#
     );
     let (mut store, instance) = instantiate(&wat);
-    for i in 0..loads.len() {
+    for (i, (_, load_name)) in loads.iter().enumerate() {
         for p in [0, 3, 7] {
             let mut results = [0i64; 2];
             for (which, name) in ["nested", "stepped"].iter().enumerate() {
@@ -566,7 +566,7 @@ fn accumulated_loads_and_stores_match_steps_through_locals() {
                     .expect("exported");
                 results[which] = func.call(&mut store, (p, 0)).expect("runs");
             }
-            assert_eq!(results[0], results[1], "{} at {p}", loads[i].1);
+            assert_eq!(results[0], results[1], "{load_name} at {p}");
         }
     }
     let copy = instance
