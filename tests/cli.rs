@@ -55,6 +55,23 @@ fn a_trap_exits_134_with_message_and_backtrace() {
 }
 
 #[test]
+fn an_invalid_component_is_named_with_its_offset_once() {
+    let output = myrt(&[
+        "run",
+        "tests/fixtures/invalid_component.wat",
+        "--invoke",
+        "f(1)",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    let reason = "core instance 0 has no export named `nope` (at offset 0x";
+    assert!(
+        message.contains("invalid component") && message.matches(reason).count() == 1,
+        "stderr: {message}"
+    );
+}
+
+#[test]
 fn a_missing_start_lists_the_exports() {
     let output = myrt(&["run", "examples/fib.wat"]);
     assert_eq!(output.status.code(), Some(1));

@@ -9,11 +9,11 @@ use myrt_interp::{FrameInfo, Trap};
 pub enum Error {
     /// The binary is not a well-formed component (or nested module).
     #[error("malformed component: {0}")]
-    Decode(#[from] myrt_parser::DecodeError),
+    Decode(myrt_parser::DecodeError),
     /// Well-formed, but breaks a validation rule; carries the offset of the
     /// failing definition.
     #[error("invalid component: {0}")]
-    Validation(#[from] myrt_validator::ValidationError),
+    Validation(myrt_validator::ValidationError),
     /// The component's definitions do not fit together at instantiation
     /// (what validation would have rejected, found while instantiating).
     #[error("invalid component: {0}")]
@@ -27,7 +27,7 @@ pub enum Error {
     /// The Canonical ABI trapped (bad guest data, a resource rule, a
     /// reentrance) or a host value did not match its type.
     #[error("{0}")]
-    Abi(#[from] crate::Error),
+    Abi(crate::Error),
     /// Misuse of the API, or a feature this runtime does not support.
     #[error("{0}")]
     Other(String),
@@ -59,6 +59,27 @@ impl Error {
             Error::Trap(trap) => &trap.backtrace,
             _ => &[],
         }
+    }
+}
+
+// Written out rather than `#[from]`: that would also make the inner error the
+// `source()`, and error reporters that print the chain (anyhow's `{:#}`, the
+// CLI) would show its message twice.
+impl From<myrt_parser::DecodeError> for Error {
+    fn from(err: myrt_parser::DecodeError) -> Self {
+        Error::Decode(err)
+    }
+}
+
+impl From<myrt_validator::ValidationError> for Error {
+    fn from(err: myrt_validator::ValidationError) -> Self {
+        Error::Validation(err)
+    }
+}
+
+impl From<crate::Error> for Error {
+    fn from(err: crate::Error) -> Self {
+        Error::Abi(err)
     }
 }
 
