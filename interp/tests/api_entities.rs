@@ -102,13 +102,7 @@ fn tables_grow_within_their_limits() {
 #[test]
 fn memories_grow_to_at_most_65536_pages() {
     let mut store = Store::new(&Engine::default(), ());
-    let ty = MemoryType {
-        min: 1,
-        max: Some(3),
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    };
+    let ty = MemoryType::new(1, Some(3));
     let memory = Memory::new(&mut store, ty).unwrap();
     assert_eq!(memory.data(&store).len(), 65536);
     memory.write(&mut store, 65530, b"wasm!!").unwrap();
@@ -180,17 +174,7 @@ fn instantiation_evaluates_initializers_and_segments() {
 fn out_of_bounds_segments_trap_but_earlier_writes_stay() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let memory = Memory::new(
-        &mut store,
-        MemoryType {
-            min: 1,
-            max: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        },
-    )
-    .unwrap();
+    let memory = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     let table = Table::new(
         &mut store,
         TableType {

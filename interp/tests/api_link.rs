@@ -18,16 +18,6 @@ fn link_error(result: Result<myrt_interp::Instance, Error>) -> String {
     }
 }
 
-fn memory_type(min: u64, max: Option<u64>) -> MemoryType {
-    MemoryType {
-        min,
-        max,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    }
-}
-
 fn table_type(min: u64, max: Option<u64>) -> TableType {
     TableType {
         element: RefType::FuncRef,
@@ -76,7 +66,10 @@ fn imports_and_exports_report_their_types() {
             ExternType::Func(FuncType::new([ValType::I32], [ValType::I64]))
         )
     );
-    assert_eq!(imports[1].2, ExternType::Memory(memory_type(1, Some(2))));
+    assert_eq!(
+        imports[1].2,
+        ExternType::Memory(MemoryType::new(1, Some(2)))
+    );
     let exports: Vec<_> = m.exports().map(|e| (e.name().to_owned(), e.ty())).collect();
     assert_eq!(
         exports[0].1,
@@ -126,7 +119,7 @@ fn function_import_must_have_the_same_type() {
 fn memory_import_limits_follow_subtyping() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let memory = Memory::new(&mut store, memory_type(1, Some(4))).unwrap();
+    let memory = Memory::new(&mut store, MemoryType::new(1, Some(4))).unwrap();
     let mut linker = Linker::new(&engine);
     linker.define(&store, "m", "mem", memory).unwrap();
 
@@ -150,7 +143,7 @@ fn memory_import_limits_follow_subtyping() {
     let m = module(&engine, r#"(module (import "m" "mem" (memory 2)))"#);
     linker.instantiate(&mut store, &m).unwrap();
 
-    let unbounded = Memory::new(&mut store, memory_type(1, None)).unwrap();
+    let unbounded = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     linker.define(&store, "m", "mem", unbounded).unwrap();
     let m = module(&engine, r#"(module (import "m" "mem" (memory 1 10)))"#);
     let message = link_error(linker.instantiate(&mut store, &m));

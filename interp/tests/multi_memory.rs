@@ -155,17 +155,7 @@ fn size_grow_copy_and_fill_apply_to_the_memory_they_name() {
 fn memories_are_imported_and_exported_through_the_linker() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let host = Memory::new(
-        &mut store,
-        MemoryType {
-            min: 1,
-            max: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        },
-    )
-    .unwrap();
+    let host = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     let exporter = Linker::new(&engine)
         .instantiate(&mut store, &module(&engine, THREE))
         .unwrap();
@@ -205,17 +195,7 @@ fn memories_are_imported_and_exported_through_the_linker() {
 fn one_store_memory_imported_twice_stays_coherent() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let shared = Memory::new(
-        &mut store,
-        MemoryType {
-            min: 1,
-            max: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        },
-    )
-    .unwrap();
+    let shared = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     let mut linker = Linker::new(&engine);
     linker.define(&store, "m", "mem", shared).unwrap();
     // Growing through index 1 moves memory 0's buffer: its cached view must follow.

@@ -125,6 +125,20 @@ pub struct MemoryType {
     pub page_size_log2: Option<u32>,
 }
 
+impl MemoryType {
+    /// A 32-bit, unshared memory of 64 KiB pages: what embedders mostly make
+    /// (wasmtime's `MemoryType::new(min, max)`).
+    pub fn new(min: u64, max: Option<u64>) -> Self {
+        MemoryType {
+            min,
+            max,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GlobalType {
     pub content: ValType,

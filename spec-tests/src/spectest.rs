@@ -52,13 +52,7 @@ pub(crate) fn spectest_items(store: &mut Store<()>) -> Result<Vec<(&'static str,
     let table = Table::new(&mut *store, table_ty, Val::FuncRef(None))?;
     items.push(("table", Extern::Table(table)));
 
-    let memory_ty = MemoryType {
-        min: 1,
-        max: Some(2),
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    };
+    let memory_ty = MemoryType::new(1, Some(2));
     let memory = Memory::new(&mut *store, memory_ty)?;
     items.push(("memory", Extern::Memory(memory)));
     Ok(items)
