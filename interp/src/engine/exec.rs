@@ -543,6 +543,17 @@ impl Machine {
         self.globals = &mut *inner.globals;
     }
 
+    /// The value of global `global` of the running instance, for the global
+    /// handlers.
+    #[inline(always)]
+    fn global_value(&mut self, global: u32) -> &mut u64 {
+        // SAFETY: see `instance_globals`: both point into the store, which
+        // nothing has changed since they were derived; `&mut self` makes
+        // this the only reference into it.
+        let (map, globals) = unsafe { (&*self.instance_globals, &mut *self.globals) };
+        &mut globals[map[global as usize] as usize].value
+    }
+
     /// `call` of the function of the running instance defined there as
     /// `defined`: the common case without look-ups in the store or calls of
     /// other functions (not even a panic path), so that its handler needs no
@@ -1600,26 +1611,19 @@ mod control {
 
     fn global_get(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalGet { dst, global });
-        // SAFETY: see `Machine::instance_globals`: both point into the store,
-        // which nothing has changed since they were derived.
-        let (map, globals) = unsafe { (&*m.instance_globals, &*m.globals) };
-        set!(fp, dst, globals[map[global as usize] as usize].value);
+        set!(fp, dst, *m.global_value(global));
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
     fn global_set(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalSet { src, global });
-        // SAFETY: as in `global_get`; no other reference into the store is live.
-        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
-        globals[map[global as usize] as usize].value = get!(fp, src);
+        *m.global_value(global) = get!(fp, src);
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
     fn global_add_imm(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalAddImm { dst, global, imm });
-        // SAFETY: as in `global_set`.
-        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
-        let global = &mut globals[map[global as usize] as usize].value;
+        let global = m.global_value(global);
         let value = semantics::I32Add(i32::from_cell(*global), imm).into_cell();
         *global = value;
         set!(fp, dst, value);
@@ -1628,10 +1632,7 @@ mod control {
 
     fn global_set_add_imm(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalSetAddImm { global, lhs, imm });
-        // SAFETY: as in `global_set`.
-        let (map, globals) = unsafe { (&*m.instance_globals, &mut *m.globals) };
-        let value = semantics::I32Add(i32::from_cell(get!(fp, lhs)), imm).into_cell();
-        globals[map[global as usize] as usize].value = value;
+        *m.global_value(global) = semantics::I32Add(i32::from_cell(get!(fp, lhs)), imm).into_cell();
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
