@@ -22,6 +22,8 @@ mod table;
 mod values;
 
 pub use config::{Config, Engine};
+#[cfg(feature = "op-stats")]
+pub use engine::op_stats;
 pub use error::{Error, FrameInfo, Trap, TrapCode};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller};
 pub use global::Global;

@@ -78,6 +78,21 @@ impl Module {
         &self.inner.engine
     }
 
+    /// myrt's bytecode of every defined function, each headed by its index
+    /// and name, translating them: for profiling and debugging the
+    /// interpreter, not a stable format.
+    #[doc(hidden)]
+    pub fn disassemble(&self) -> Result<String, Error> {
+        let parsed = &self.inner.parsed;
+        let mut text = String::new();
+        for func_idx in parsed.num_imported_funcs..parsed.funcs.len() as u32 {
+            let name = parsed.names.funcs.get(&func_idx).map_or("", String::as_str);
+            let code = engine::compiled(&self.inner, func_idx)?;
+            text += &format!("func {func_idx} {name}\n{code}\n");
+        }
+        Ok(text)
+    }
+
     /// The module's name from its `name` section.
     pub fn name(&self) -> Option<&str> {
         self.inner.parsed.names.module.as_deref()

@@ -217,7 +217,7 @@ impl MemoryView {
 
 /// Dispatch mode of the handlers (see the module comment): tail calls where
 /// the optimiser turns them into jumps, a loop where it may not.
-const THREADED: bool = !cfg!(debug_assertions);
+const THREADED: bool = !cfg!(any(debug_assertions, feature = "op-stats"));
 
 /// One executable instruction: the instruction and the handler that runs it.
 #[derive(Clone, Copy)]
@@ -345,9 +345,15 @@ fn execute(m: &mut Machine, ip: *const Op, fp: *mut u64) {
     } else {
         let mut next = Next { ip, fp };
         while !next.ip.is_null() {
+            #[cfg(feature = "op-stats")]
+            if !std::ptr::eq(next.ip, &LEAVE) {
+                super::op_stats::record(m.func.get(), next.ip);
+            }
             // SAFETY: as above; a non-null `next` comes from a handler.
             next = unsafe { ((*next.ip).run)(next.ip, next.fp, m, m.mem.ptr, m.mem.len, m.acc) };
         }
+        #[cfg(feature = "op-stats")]
+        super::op_stats::break_sequence();
     }
 }
 

@@ -88,6 +88,8 @@ mod bytecode;
 mod disasm_tests;
 mod exec;
 mod numeric;
+#[cfg(feature = "op-stats")]
+pub mod op_stats;
 mod translate;
 
 use std::sync::{Arc, OnceLock};
