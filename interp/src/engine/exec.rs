@@ -1398,6 +1398,10 @@ macro_rules! define_handlers {
                 Instr::TableInit { .. } => c::table_init,
                 Instr::ElemDrop { .. } => c::elem_drop,
                 Instr::RefFunc { .. } => c::ref_func,
+                Instr::Copy2 { .. } => c::copy2,
+                Instr::CopyConst32 { .. } => c::copy_const32,
+                Instr::Const32Copy { .. } => c::const32_copy,
+                Instr::Const32x2 { .. } => c::const32x2,
                 $(
                     Instr::$bname { .. } => handlers::$bname,
                     $( Instr::$bimm { .. } => handlers::$bimm, )?
@@ -1470,6 +1474,34 @@ mod control {
     fn const32(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const32 { dst, value });
         set!(fp, dst, value as u64);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn copy2(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Copy2 { dst0, src0, dst1, src1 });
+        set!(fp, dst0, get!(fp, src0));
+        set!(fp, dst1, get!(fp, src1));
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn copy_const32(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, CopyConst32 { dst0, src0, dst1, value1 });
+        set!(fp, dst0, get!(fp, src0));
+        set!(fp, dst1, value1 as u64);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn const32_copy(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Const32Copy { dst0, value0, dst1, src1 });
+        set!(fp, dst0, value0 as u64);
+        set!(fp, dst1, get!(fp, src1));
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn const32x2(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Const32x2 { dst0, value0, dst1, value1 });
+        set!(fp, dst0, value0 as u64);
+        set!(fp, dst1, value1 as u64);
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
