@@ -217,6 +217,11 @@ macro_rules! define_instr {
             Const32Copy { dst0: NarrowSlot, value0: u32, dst1: NarrowSlot, src1: NarrowSlot }
             /// Two `Const32`s.
             Const32x2 { dst0: NarrowSlot, value0: u32, dst1: NarrowSlot, value1: u32 }
+            /// `dst = src` (mostly the last argument), then `CallInternal`
+            /// (whose module index the slow path derives from `defined`).
+            CopyCallInternal { defined: u32, base: NarrowSlot, dst: NarrowSlot, src: NarrowSlot }
+            /// `dst = value`, then `CallInternal`.
+            Const32CallInternal { defined: u32, base: NarrowSlot, dst: NarrowSlot, value: u32 }
             $(
                 $bname { dst: Slot, lhs: Slot, rhs: Slot }
                 $( $bimm { dst: Slot, lhs: Slot, imm: i32 } )?
@@ -454,10 +459,29 @@ impl Move {
 
 impl Instr {
     /// `self; next` in one instruction when both are moves (`Copy` or
-    /// `Const32`) of slots below 2^16: block results, branch values and call
-    /// arguments often write several slots in a row.
+    /// `Const32`) of slots below 2^16, or `self` is a move and `next` a
+    /// `CallInternal`: block results, branch values and call arguments often
+    /// write several slots in a row.
     pub(crate) fn fuse_moves(&self, next: &Instr) -> Option<Instr> {
-        Some(match (Move::of(self)?, Move::of(next)?) {
+        let first = Move::of(self)?;
+        if let Instr::CallInternal { defined, base, .. } = *next {
+            let base = NarrowSlot::new(base)?;
+            return Some(match first {
+                Move::Copy(dst, src) => Instr::CopyCallInternal {
+                    defined,
+                    base,
+                    dst,
+                    src,
+                },
+                Move::Const32(dst, value) => Instr::Const32CallInternal {
+                    defined,
+                    base,
+                    dst,
+                    value,
+                },
+            });
+        }
+        Some(match (first, Move::of(next)?) {
             (Move::Copy(dst0, src0), Move::Copy(dst1, src1)) => Instr::Copy2 {
                 dst0,
                 src0,

@@ -257,7 +257,8 @@ params=1 locals=2 frame=4
 
 /// Adjacent moves (of locals, call arguments) are one instruction each two,
 /// in order (`b = 2` before `b` is read), but not across a branch target (the
-/// end of the `if`); branch targets are renumbered.
+/// end of the `if`); the move before an internal call is one with the call;
+/// branch targets are renumbered.
 #[test]
 fn adjacent_moves_fuse() {
     let got = disassemble(
@@ -278,9 +279,8 @@ params=2 locals=3 frame=7
    2: Const32 dst=s2 value=1
    3: Const32Copy dst0=s1 value0=2 dst1=s3 src1=s1
    4: CopyConst32 dst0=s4 src0=s0 dst1=s5 value1=7
-   5: Copy dst=s6 src=s2
-   6: CallInternal func=0 defined=0 base=s3
-   7: ReturnOne src=s3
+   5: CopyCallInternal defined=0 base=s3 dst=s6 src=s2
+   6: ReturnOne src=s3
 ";
     assert_eq!(got, expected);
 }

@@ -63,7 +63,8 @@
 //!   (block and branch values, call arguments, locals set from locals) often
 //!   come in runs; after translation each two adjacent ones on whose second
 //!   no branch lands become one op (`Copy2`, `Const32Copy`...; slots below
-//!   2^16), and the targets are renumbered.
+//!   2^16), and the targets are renumbered; a move just before a
+//!   `CallInternal` (mostly its last argument) is one op with the call.
 //! - **Checked once, then trusted**: after translating a body, `verify` checks
 //!   that every slot lies in the frame and every branch in the code; that is
 //!   what lets the executor read slots and fetch instructions without bounds

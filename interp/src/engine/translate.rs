@@ -286,6 +286,16 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
                 slots_ok &= base.0 <= frame_size;
                 continue;
             }
+            Instr::CopyCallInternal { base, dst, src, .. } => {
+                slots_ok &= u32::from(base.0) <= frame_size
+                    && u32::from(dst.0) < frame_size
+                    && u32::from(src.0) < frame_size;
+                continue;
+            }
+            Instr::Const32CallInternal { base, dst, .. } => {
+                slots_ok &= u32::from(base.0) <= frame_size && u32::from(dst.0) < frame_size;
+                continue;
+            }
             Instr::CallIndirect { index, base, .. } => {
                 slots_ok &= base.0 <= frame_size && index.0 < frame_size;
                 continue;
