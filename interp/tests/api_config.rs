@@ -43,6 +43,27 @@ fn eager_translation_validates_and_translates_at_load() {
     ));
 }
 
+/// The argument's copy is one instruction with the call (`CopyCallInternal`):
+/// its slow paths (first call, depth limit) work the same.
+#[test]
+fn deep_recursion_with_a_copied_argument_traps() {
+    let engine = Engine::default();
+    let wasm =
+        wat::parse_str(r#"(module (func $g (export "g") (param i32) (call $g (local.get 0))))"#)
+            .unwrap();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let g = instance.get_typed_func::<i32, ()>(&store, "g").unwrap();
+    let shown = g.call(&mut store, 7).unwrap_err().to_string();
+    assert!(
+        shown.starts_with("call stack exhausted\nwasm backtrace:\n    0: g (and "),
+        "{shown}"
+    );
+}
+
 #[test]
 fn deep_recursion_backtrace_collapses_identical_frames() {
     let engine = Engine::default();

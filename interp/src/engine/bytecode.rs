@@ -51,6 +51,7 @@ impl fmt::Display for Target {
 /// The kinds of instruction fields, for [`Instr::visit_operands`].
 trait OperandKind {
     fn visit(&self, _slot: &mut impl FnMut(Slot), _target: &mut impl FnMut(Target)) {}
+    fn visit_target_mut(&mut self, _target: &mut impl FnMut(&mut Target)) {}
 }
 
 impl OperandKind for Slot {
@@ -68,6 +69,9 @@ impl OperandKind for NarrowSlot {
 impl OperandKind for Target {
     fn visit(&self, _slot: &mut impl FnMut(Slot), target: &mut impl FnMut(Target)) {
         target(*self)
+    }
+    fn visit_target_mut(&mut self, target: &mut impl FnMut(&mut Target)) {
+        target(self)
     }
 }
 
@@ -89,6 +93,17 @@ macro_rules! define_instr_enum {
                 match self {
                     $( Instr::$name { $($field),* } => {
                         $( OperandKind::visit($field, &mut slot, &mut target); )*
+                    } )*
+                }
+            }
+        }
+
+        impl Instr {
+            /// Calls `target` with every branch target, to renumber them.
+            pub(crate) fn visit_targets_mut(&mut self, mut target: impl FnMut(&mut Target)) {
+                match self {
+                    $( Instr::$name { $($field),* } => {
+                        $( OperandKind::visit_target_mut($field, &mut target); )*
                     } )*
                 }
             }
@@ -193,6 +208,20 @@ macro_rules! define_instr {
             TableInit { args: Slot, table: u32, elem: u32 }
             ElemDrop { elem: u32 }
             RefFunc { dst: Slot, func: u32 }
+            /// `dst0 = src0; dst1 = src1`, in that order: two adjacent `Copy`s
+            /// (see [`Instr::fuse_moves`]).
+            Copy2 { dst0: NarrowSlot, src0: NarrowSlot, dst1: NarrowSlot, src1: NarrowSlot }
+            /// `Copy` then `Const32`.
+            CopyConst32 { dst0: NarrowSlot, src0: NarrowSlot, dst1: NarrowSlot, value1: u32 }
+            /// `Const32` then `Copy`.
+            Const32Copy { dst0: NarrowSlot, value0: u32, dst1: NarrowSlot, src1: NarrowSlot }
+            /// Two `Const32`s.
+            Const32x2 { dst0: NarrowSlot, value0: u32, dst1: NarrowSlot, value1: u32 }
+            /// `dst = src` (mostly the last argument), then `CallInternal`
+            /// (whose module index the slow path derives from `defined`).
+            CopyCallInternal { defined: u32, base: NarrowSlot, dst: NarrowSlot, src: NarrowSlot }
+            /// `dst = value`, then `CallInternal`.
+            Const32CallInternal { defined: u32, base: NarrowSlot, dst: NarrowSlot, value: u32 }
             $(
                 $bname { dst: Slot, lhs: Slot, rhs: Slot }
                 $( $bimm { dst: Slot, lhs: Slot, imm: i32 } )?
@@ -411,6 +440,75 @@ macro_rules! define_instr {
 }
 
 for_each_numeric_op!(define_instr);
+
+/// A move: what [`Instr::fuse_moves`] combines.
+enum Move {
+    Copy(NarrowSlot, NarrowSlot),
+    Const32(NarrowSlot, u32),
+}
+
+impl Move {
+    fn of(instr: &Instr) -> Option<Move> {
+        Some(match *instr {
+            Instr::Copy { dst, src } => Move::Copy(NarrowSlot::new(dst)?, NarrowSlot::new(src)?),
+            Instr::Const32 { dst, value } => Move::Const32(NarrowSlot::new(dst)?, value),
+            _ => return None,
+        })
+    }
+}
+
+impl Instr {
+    /// `self; next` in one instruction when both are moves (`Copy` or
+    /// `Const32`) of slots below 2^16, or `self` is a move and `next` a
+    /// `CallInternal`: block results, branch values and call arguments often
+    /// write several slots in a row.
+    pub(crate) fn fuse_moves(&self, next: &Instr) -> Option<Instr> {
+        let first = Move::of(self)?;
+        if let Instr::CallInternal { defined, base, .. } = *next {
+            let base = NarrowSlot::new(base)?;
+            return Some(match first {
+                Move::Copy(dst, src) => Instr::CopyCallInternal {
+                    defined,
+                    base,
+                    dst,
+                    src,
+                },
+                Move::Const32(dst, value) => Instr::Const32CallInternal {
+                    defined,
+                    base,
+                    dst,
+                    value,
+                },
+            });
+        }
+        Some(match (first, Move::of(next)?) {
+            (Move::Copy(dst0, src0), Move::Copy(dst1, src1)) => Instr::Copy2 {
+                dst0,
+                src0,
+                dst1,
+                src1,
+            },
+            (Move::Copy(dst0, src0), Move::Const32(dst1, value1)) => Instr::CopyConst32 {
+                dst0,
+                src0,
+                dst1,
+                value1,
+            },
+            (Move::Const32(dst0, value0), Move::Copy(dst1, src1)) => Instr::Const32Copy {
+                dst0,
+                value0,
+                dst1,
+                src1,
+            },
+            (Move::Const32(dst0, value0), Move::Const32(dst1, value1)) => Instr::Const32x2 {
+                dst0,
+                value0,
+                dst1,
+                value1,
+            },
+        })
+    }
+}
 
 // The executor copies instructions out of the code array on dispatch: keep them small.
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

@@ -254,3 +254,33 @@ params=1 locals=2 frame=4
 ";
     assert_eq!(got, expected);
 }
+
+/// Adjacent moves (of locals, call arguments) are one instruction each two,
+/// in order (`b = 2` before `b` is read), but not across a branch target (the
+/// end of the `if`); the move before an internal call is one with the call;
+/// branch targets are renumbered.
+#[test]
+fn adjacent_moves_fuse() {
+    let got = disassemble(
+        r#"(module
+            (func $f (param i32 i32 i32 i32) (result i32) (local.get 0))
+            (func (param $a i32) (param $b i32) (result i32) (local $c i32)
+                (local.set $c (i32.const 3))
+                (local.set $b (i32.const 4))
+                (if (local.get $a) (then (local.set $c (i32.const 1))))
+                (local.set $b (i32.const 2))
+                (call $f (local.get $b) (local.get $a) (i32.const 7) (local.get $c))))"#,
+        1,
+    );
+    let expected = "\
+params=2 locals=3 frame=7
+   0: Const32x2 dst0=s2 value0=3 dst1=s1 value1=4
+   1: BrIfEqz cond=s0 target=@3
+   2: Const32 dst=s2 value=1
+   3: Const32Copy dst0=s1 value0=2 dst1=s3 src1=s1
+   4: CopyConst32 dst0=s4 src0=s0 dst1=s5 value1=7
+   5: CopyCallInternal defined=0 base=s3 dst=s6 src=s2
+   6: ReturnOne src=s3
+";
+    assert_eq!(got, expected);
+}

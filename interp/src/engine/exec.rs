@@ -1398,6 +1398,12 @@ macro_rules! define_handlers {
                 Instr::TableInit { .. } => c::table_init,
                 Instr::ElemDrop { .. } => c::elem_drop,
                 Instr::RefFunc { .. } => c::ref_func,
+                Instr::Copy2 { .. } => c::copy2,
+                Instr::CopyConst32 { .. } => c::copy_const32,
+                Instr::Const32Copy { .. } => c::const32_copy,
+                Instr::Const32x2 { .. } => c::const32x2,
+                Instr::CopyCallInternal { .. } => c::copy_call_internal,
+                Instr::Const32CallInternal { .. } => c::const32_call_internal,
                 $(
                     Instr::$bname { .. } => handlers::$bname,
                     $( Instr::$bimm { .. } => handlers::$bimm, )?
@@ -1470,6 +1476,34 @@ mod control {
     fn const32(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const32 { dst, value });
         set!(fp, dst, value as u64);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn copy2(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Copy2 { dst0, src0, dst1, src1 });
+        set!(fp, dst0, get!(fp, src0));
+        set!(fp, dst1, get!(fp, src1));
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn copy_const32(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, CopyConst32 { dst0, src0, dst1, value1 });
+        set!(fp, dst0, get!(fp, src0));
+        set!(fp, dst1, value1 as u64);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn const32_copy(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Const32Copy { dst0, value0, dst1, src1 });
+        set!(fp, dst0, value0 as u64);
+        set!(fp, dst1, get!(fp, src1));
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn const32x2(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Const32x2 { dst0, value0, dst1, value1 });
+        set!(fp, dst0, value0 as u64);
+        set!(fp, dst1, value1 as u64);
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 
@@ -1598,6 +1632,40 @@ mod control {
         operands!(ip, CallInternal { func, base; .. });
         let callee = m.inner().instances[m.instance as usize].funcs[func as usize];
         resume!(m.call(callee, base, unsafe { ip.add(1) }), m)
+    }
+
+    fn copy_call_internal(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, CopyCallInternal { defined, base, dst, src });
+        set!(fp, dst, get!(fp, src));
+        match m.call_internal(defined, Slot(base.0.into()), unsafe { ip.add(1) }) {
+            Some(next) => resume!(next, m),
+            None => unsafe { fused_call_internal_slow(ip, fp, m, mem, mem_len, acc) },
+        }
+    }
+
+    fn const32_call_internal(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, Const32CallInternal { defined, base, dst, value });
+        set!(fp, dst, value as u64);
+        match m.call_internal(defined, Slot(base.0.into()), unsafe { ip.add(1) }) {
+            Some(next) => resume!(next, m),
+            None => unsafe { fused_call_internal_slow(ip, fp, m, mem, mem_len, acc) },
+        }
+    }
+
+    /// `call_internal_slow` of a move fused with a `CallInternal` (the move
+    /// is done): the module index is `defined` after the imported functions.
+    #[cold]
+    #[inline(never)]
+    fn fused_call_internal_slow(ip, _fp, m, _mem, _mem_len, _acc) {
+        let (Instr::CopyCallInternal { defined, base, .. }
+        | Instr::Const32CallInternal { defined, base, .. }) = (unsafe { &*ip }).instr
+        else {
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+        let instance = &m.inner().instances[m.instance as usize];
+        let func = instance.module.inner.parsed.num_imported_funcs + defined;
+        let callee = instance.funcs[func as usize];
+        resume!(m.call(callee, Slot(base.0.into()), unsafe { ip.add(1) }), m)
     }
 
     fn call_indirect(ip, fp, m, _mem, _mem_len, _acc) {

@@ -59,6 +59,12 @@
 //!   variable is a 16-bit slot so that four operands fit in 16 bytes), one
 //!   dispatch less per iteration of a counted loop. A single result is returned by one
 //!   `ReturnOne`, and a jump to a return is replaced by the return.
+//! - **Adjacent moves in one op**: the copies and constants that remain
+//!   (block and branch values, call arguments, locals set from locals) often
+//!   come in runs; after translation each two adjacent ones on whose second
+//!   no branch lands become one op (`Copy2`, `Const32Copy`...; slots below
+//!   2^16), and the targets are renumbered; a move just before a
+//!   `CallInternal` (mostly its last argument) is one op with the call.
 //! - **Checked once, then trusted**: after translating a body, `verify` checks
 //!   that every slot lies in the frame and every branch in the code; that is
 //!   what lets the executor read slots and fetch instructions without bounds

@@ -195,6 +195,7 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
     let frame_size =
         u32::try_from(frame_size).map_err(|_| invalid(end, "function frame too large"))?;
     thread_jumps_to_returns(&mut t.code);
+    fuse_moves(&mut t.code, &mut t.br_tables);
     verify(&t.code, &t.br_tables, frame_size)?;
     Ok(CompiledFunc {
         ops: t.code.into_iter().map(Op::new).collect(),
@@ -222,6 +223,52 @@ fn thread_jumps_to_returns(code: &mut [Instr]) {
     }
 }
 
+/// Fuses each pair of adjacent moves on whose second no branch lands into
+/// one instruction ([`Instr::fuse_moves`]), renumbering every target. It runs
+/// after translation so that the peepholes of emission time, which look at
+/// the last instruction, only ever see single moves.
+fn fuse_moves(code: &mut Vec<Instr>, br_tables: &mut [u32]) {
+    let mut landed = vec![false; code.len()];
+    let mut mark = |target: u32| {
+        if let Some(l) = landed.get_mut(target as usize) {
+            *l = true;
+        }
+    };
+    br_tables.iter().for_each(|&t| mark(t));
+    for instr in code.iter() {
+        instr.visit_operands(|_| {}, |t| mark(t.0));
+    }
+    // `renumbered[old]` is the new index of old instruction `old`.
+    let mut renumbered = Vec::with_capacity(code.len());
+    let mut fused = Vec::with_capacity(code.len());
+    let mut at = 0;
+    while at < code.len() {
+        renumbered.push(fused.len() as u32);
+        let pair = code
+            .get(at + 1)
+            .filter(|_| !landed[at + 1])
+            .and_then(|next| code[at].fuse_moves(next));
+        if let Some(pair) = pair {
+            renumbered.push(fused.len() as u32);
+            fused.push(pair);
+            at += 2;
+        } else {
+            fused.push(code[at]);
+            at += 1;
+        }
+    }
+    if fused.len() == code.len() {
+        return;
+    }
+    // A target outside the code stays outside, for `verify` to reject.
+    let renumber = |t: u32| renumbered.get(t as usize).copied().unwrap_or(u32::MAX);
+    for instr in &mut fused {
+        instr.visit_targets_mut(|t| t.0 = renumber(t.0));
+    }
+    br_tables.iter_mut().for_each(|t| *t = renumber(*t));
+    *code = fused;
+}
+
 /// Checks what the executor relies on to skip bounds checks: every slot lies
 /// in the frame (including the consecutive operands of bulk instructions),
 /// every branch lands in the code, every `InMemory` is followed by the
@@ -237,6 +284,16 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
             // the caller's frame when there are no arguments: it is not read.
             Instr::Call { base, .. } | Instr::CallInternal { base, .. } => {
                 slots_ok &= base.0 <= frame_size;
+                continue;
+            }
+            Instr::CopyCallInternal { base, dst, src, .. } => {
+                slots_ok &= u32::from(base.0) <= frame_size
+                    && u32::from(dst.0) < frame_size
+                    && u32::from(src.0) < frame_size;
+                continue;
+            }
+            Instr::Const32CallInternal { base, dst, .. } => {
+                slots_ok &= u32::from(base.0) <= frame_size && u32::from(dst.0) < frame_size;
                 continue;
             }
             Instr::CallIndirect { index, base, .. } => {
