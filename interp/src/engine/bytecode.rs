@@ -160,6 +160,11 @@ macro_rules! define_instr {
             /// `global = lhs + imm` on an i32 global: the matching epilogue,
             /// `local.get $fp; i32.const N; i32.add; global.set $sp`.
             GlobalSetAddImm { global: u32, lhs: Slot, imm: i32 }
+            /// `var = var + step; if var != 0 goto target`: the step of a
+            /// count-down loop fused with the jump back (`Instr::fuse_step`).
+            I32AddImmBrIfNez { var: Slot, step: i32, target: Target }
+            /// `var = var + step; if var == 0 goto target`
+            I32AddImmBrIfEqz { var: Slot, step: i32, target: Target }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.
@@ -289,7 +294,9 @@ macro_rules! define_instr {
                     | Instr::BrIfNez { target, .. }
                     | Instr::BrIfEqz { target, .. }
                     | Instr::BrIfNezAcc { target }
-                    | Instr::BrIfEqzAcc { target } => Some(target),
+                    | Instr::BrIfEqzAcc { target }
+                    | Instr::I32AddImmBrIfNez { target, .. }
+                    | Instr::I32AddImmBrIfEqz { target, .. } => Some(target),
                     $(
                         Instr::$brname { target, .. } => Some(target),
                         Instr::$brimm { target, .. } => Some(target),
@@ -388,8 +395,19 @@ macro_rules! define_instr {
             }
 
             /// Fuses `self`, a step `var = var + step` of a local, with `branch`, a
-            /// conditional branch that compares the stepped `var` (the jump back of a loop).
+            /// conditional branch that compares the stepped `var` (with a slot or zero).
             pub(crate) fn fuse_step(&self, branch: &Instr) -> Option<Instr> {
+                if let Some((var, step)) = self.in_place_step() {
+                    match *branch {
+                        Instr::BrIfNez { cond, target } if cond == var => {
+                            return Some(Instr::I32AddImmBrIfNez { var, step, target });
+                        }
+                        Instr::BrIfEqz { cond, target } if cond == var => {
+                            return Some(Instr::I32AddImmBrIfEqz { var, step, target });
+                        }
+                        _ => {}
+                    }
+                }
                 Some(match (*self, *branch) {
                     $(
                         (Instr::$sbadd { dst, lhs, rhs: step }, Instr::$sbbr { lhs: tested, rhs: limit, target })
@@ -411,6 +429,18 @@ macro_rules! define_instr {
 }
 
 for_each_numeric_op!(define_instr);
+
+impl Instr {
+    /// `(var, step)` if `self` steps an i32 slot in place by a constant,
+    /// `var = var + step` (a subtraction steps by the negated constant).
+    pub(crate) fn in_place_step(&self) -> Option<(Slot, i32)> {
+        match *self {
+            Instr::I32AddImm { dst, lhs, imm } if dst == lhs => Some((dst, imm)),
+            Instr::I32SubImm { dst, lhs, imm } if dst == lhs => Some((dst, imm.wrapping_neg())),
+            _ => None,
+        }
+    }
+}
 
 // The executor copies instructions out of the code array on dispatch: keep them small.
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

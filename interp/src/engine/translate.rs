@@ -517,6 +517,7 @@ impl Translator<'_> {
     /// Emits a branch made by `conditional_jump` (or an unconditional one):
     /// the popped condition's slot, just above the stack, is dead after it.
     fn emit_branch(&mut self, instr: Instr) -> usize {
+        let instr = self.fuse_step(instr);
         let cond = self.canonical(self.stack.len());
         self.emit_consuming(instr, [Some(cond), None])
     }
@@ -610,8 +611,7 @@ impl Translator<'_> {
         let target = &self.ctrls[ctrl];
         if target.kind == CtrlKind::Loop {
             let head = Target(target.loop_head);
-            let branch = self.fuse_step(make(head));
-            self.emit_branch(branch);
+            self.emit_branch(make(head));
         } else {
             let at = self.emit_branch(make(Target(u32::MAX)));
             self.ctrls[ctrl].patches.push(Patch::Instr(at));
@@ -638,9 +638,10 @@ impl Translator<'_> {
         }
     }
 
-    /// `branch`, a jump back to a loop, fused with the step of the variable it
-    /// tests when that step is the last instruction (and no jump lands between
-    /// them): `var = var + step; if var < limit goto head` in one dispatch.
+    /// `branch` (the jump back of a loop, or a forward exit) fused with the
+    /// step of the variable it tests when that step is the last instruction
+    /// (and no jump lands between them): `var = var + step; if var < limit
+    /// goto head` or `var = var - 1; if var != 0 goto head` in one dispatch.
     fn fuse_step(&mut self, branch: Instr) -> Instr {
         if self.code.len() > self.label_pos
             && let Some(fused) = self.code.last().and_then(|step| step.fuse_step(&branch))
