@@ -165,6 +165,9 @@ macro_rules! define_instr {
             I32AddImmBrIfNez { var: Slot, step: i32, target: Target }
             /// `var = var + step; if var == 0 goto target`
             I32AddImmBrIfEqz { var: Slot, step: i32, target: Target }
+            /// `var = var + step; var2 = var2 + step2` (i32): two in-place steps in
+            /// a row, as the pointer bumps of compiled loops (`p += 8; n -= 1`).
+            I32AddImmPair { var: NarrowSlot, step: i32, var2: NarrowSlot, step2: i32 }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.
@@ -439,6 +442,28 @@ impl Instr {
             Instr::I32SubImm { dst, lhs, imm } if dst == lhs => Some((dst, imm.wrapping_neg())),
             _ => None,
         }
+    }
+
+    /// The two steps of an `I32AddImmPair`.
+    pub(crate) fn split_step_pair(&self) -> Option<[Instr; 2]> {
+        let Instr::I32AddImmPair {
+            var,
+            step,
+            var2,
+            step2,
+        } = *self
+        else {
+            return None;
+        };
+        let add = |var: NarrowSlot, imm| {
+            let var = Slot(var.0.into());
+            Instr::I32AddImm {
+                dst: var,
+                lhs: var,
+                imm,
+            }
+        };
+        Some([add(var, step), add(var2, step2)])
     }
 }
 

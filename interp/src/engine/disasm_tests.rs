@@ -256,7 +256,8 @@ params=1 locals=2 frame=4
 }
 
 /// A count-down step fused with the jump back and with a forward exit that
-/// tests it against zero.
+/// tests it against zero; other in-place steps of locals in a row pair up
+/// (but not with the step that the jump back tests).
 #[test]
 fn steps_fused_with_zero_tests() {
     let got = disassemble(
@@ -269,6 +270,10 @@ fn steps_fused_with_zero_tests() {
                     (local.set $q (i32.add (local.get $q) (i32.const 4)))
                     (local.set $n (i32.sub (local.get $n) (i32.const 1)))
                     (br_if $next (local.get $n)))
+                (loop $bump
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                    (br_if $bump (local.get $n)))
                 (block $done
                     (loop $again
                         (local.set $n (i32.add (local.get $n) (i32.const -1)))
@@ -280,13 +285,14 @@ fn steps_fused_with_zero_tests() {
     let expected = "\
 params=3 locals=3 frame=5
    0: I32Store8Imm addr=s0 value=0 offset=0
-   1: I32AddImm dst=s0 lhs=s0 imm=1
-   2: I32AddImm dst=s2 lhs=s2 imm=4
-   3: I32AddImmBrIfNez var=s1 step=-1 target=@0
-   4: I32AddImmBrIfEqz var=s1 step=-1 target=@7
-   5: I32AddImm dst=s0 lhs=s0 imm=2
-   6: Br target=@4
-   7: Return
+   1: I32AddImmPair var=s0 step=1 var2=s2 step2=4
+   2: I32AddImmBrIfNez var=s1 step=-1 target=@0
+   3: I32AddImm dst=s0 lhs=s0 imm=1
+   4: I32AddImmBrIfNez var=s1 step=-1 target=@3
+   5: I32AddImmBrIfEqz var=s1 step=-1 target=@8
+   6: I32AddImm dst=s0 lhs=s0 imm=2
+   7: Br target=@5
+   8: Return
 ";
     assert_eq!(got, expected);
 }

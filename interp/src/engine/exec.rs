@@ -1379,6 +1379,7 @@ macro_rules! define_handlers {
                 Instr::GlobalSetAddImm { .. } => c::global_set_add_imm,
                 Instr::I32AddImmBrIfNez { .. } => c::i32_add_imm_br_if_nez,
                 Instr::I32AddImmBrIfEqz { .. } => c::i32_add_imm_br_if_eqz,
+                Instr::I32AddImmPair { .. } => c::i32_add_imm_pair,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1661,6 +1662,14 @@ mod control {
         if value == 0 {
             jump!(target, fp, m, mem, mem_len, acc);
         }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_imm_pair(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32AddImmPair { var, step, var2, step2 });
+        set!(fp, var, semantics::I32Add(i32::from_cell(get!(fp, var)), step).into_cell());
+        // Read after the first write: `var2` may be `var`.
+        set!(fp, var2, semantics::I32Add(i32::from_cell(get!(fp, var2)), step2).into_cell());
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 

@@ -15,7 +15,7 @@ use myrt_parser::wasmparser::{BlockType, MemArg, Operator};
 use myrt_parser::{FuncType, ValType};
 use myrt_validator::ValidationError;
 
-use super::bytecode::{Instr, Slot, Target};
+use super::bytecode::{Instr, NarrowSlot, Slot, Target};
 use super::exec::Op;
 use super::numeric::{Immediate, for_each_numeric_op};
 use super::{CompiledFunc, IndirectSite, ZERO_RUN};
@@ -643,9 +643,19 @@ impl Translator<'_> {
     /// (and no jump lands between them): `var = var + step; if var < limit
     /// goto head` or `var = var - 1; if var != 0 goto head` in one dispatch.
     fn fuse_step(&mut self, branch: Instr) -> Instr {
-        if self.code.len() > self.label_pos
-            && let Some(fused) = self.code.last().and_then(|step| step.fuse_step(&branch))
+        if self.code.len() <= self.label_pos {
+            return branch;
+        }
+        let last = self.code.len() - 1;
+        // The second step of a pair fused with the branch costs as many
+        // dispatches and fewer instructions than the pair and the branch.
+        if let Some([first, second]) = self.code[last].split_step_pair()
+            && let Some(fused) = second.fuse_step(&branch)
         {
+            self.code[last] = first;
+            return fused;
+        }
+        if let Some(fused) = self.code[last].fuse_step(&branch) {
             self.code.pop();
             return fused;
         }
@@ -741,6 +751,32 @@ impl Translator<'_> {
             }
             _ => false,
         }
+    }
+
+    /// Two in-place constant steps of locals in a row (`p += 8; n -= 1`, the
+    /// pointer bumps of compiled loops), with no jump landing on the second,
+    /// become one `I32AddImmPair`.
+    fn fuse_step_pair(&mut self) {
+        let n = self.code.len();
+        if n < self.label_pos + 2 {
+            return;
+        }
+        let (Some((var, step)), Some((var2, step2))) = (
+            self.code[n - 2].in_place_step(),
+            self.code[n - 1].in_place_step(),
+        ) else {
+            return;
+        };
+        let (Some(var), Some(var2)) = (NarrowSlot::new(var), NarrowSlot::new(var2)) else {
+            return;
+        };
+        self.code.truncate(n - 2);
+        self.emit(Instr::I32AddImmPair {
+            var,
+            step,
+            var2,
+            step2,
+        });
     }
 
     /// Fuses `global.set` of `src` (popped from `pos`) with the constant
@@ -852,6 +888,7 @@ impl Translator<'_> {
         let pos = self.stack.len();
         let pending = self.stack.contains(&Operand::Local(local));
         if value == Operand::Temp && !pending && self.retarget_last(pos, Slot(local)) {
+            self.fuse_step_pair();
             return Ok(());
         }
         if pending {
