@@ -168,6 +168,9 @@ macro_rules! define_instr {
             /// `var = var + step; var2 = var2 + step2` (i32): two in-place steps in
             /// a row, as the pointer bumps of compiled loops (`p += 8; n -= 1`).
             I32AddImmPair { var: NarrowSlot, step: i32, var2: NarrowSlot, step2: i32 }
+            /// `dst = lhs * value` (i64) by a constant beyond the `i32` immediate
+            /// (the multipliers of hashes and random generators).
+            I64MulConst { dst: Slot, lhs: NarrowSlot, value: u64 }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.
@@ -264,7 +267,8 @@ macro_rules! define_instr {
                     Instr::Copy { dst, .. }
                     | Instr::Const32 { dst, .. }
                     | Instr::Const64 { dst, .. }
-                    | Instr::GlobalGet { dst, .. } => Some(dst),
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::I64MulConst { dst, .. } => Some(dst),
                     $(
                         Instr::$bname { dst, .. } => Some(dst),
                         $( Instr::$bimm { dst, .. } => Some(dst), )?

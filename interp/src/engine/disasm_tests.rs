@@ -296,3 +296,23 @@ params=3 locals=3 frame=5
 ";
     assert_eq!(got, expected);
 }
+
+/// A multiplication by a 64-bit constant beyond the `i32` immediate is one
+/// op, which `local.set` retargets like any other.
+#[test]
+fn multiply_by_a_wide_constant() {
+    let got = disassemble(
+        r#"(module
+            (func (param $x i64) (result i64)
+                (local.set $x (i64.mul (local.get $x) (i64.const 6364136223846793005)))
+                (i64.mul (local.get $x) (i64.const 3))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=3
+   0: I64MulConst dst=s0 lhs=s0 value=6364136223846793005
+   1: I64MulImm dst=s0 lhs=s0 imm=3
+   2: Return
+";
+    assert_eq!(got, expected);
+}

@@ -1380,6 +1380,7 @@ macro_rules! define_handlers {
                 Instr::I32AddImmBrIfNez { .. } => c::i32_add_imm_br_if_nez,
                 Instr::I32AddImmBrIfEqz { .. } => c::i32_add_imm_br_if_eqz,
                 Instr::I32AddImmPair { .. } => c::i32_add_imm_pair,
+                Instr::I64MulConst { .. } => c::i64_mul_const,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1662,6 +1663,12 @@ mod control {
         if value == 0 {
             jump!(target, fp, m, mem, mem_len, acc);
         }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i64_mul_const(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I64MulConst { dst, lhs, value });
+        set!(fp, dst, semantics::I64Mul(i64::from_cell(get!(fp, lhs)), value as i64).into_cell());
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 

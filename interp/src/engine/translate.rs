@@ -779,6 +779,27 @@ impl Translator<'_> {
         });
     }
 
+    /// `i64.mul` by a constant that does not fit the `i32` immediate of
+    /// `I64MulImm`: one `I64MulConst` instead of `Const64; I64Mul`.
+    fn mul_by_wide_const(&mut self) -> Result<bool, Error> {
+        let Some(value) = self.top_const().filter(|&c| i64::imm_of_cell(c).is_none()) else {
+            return Ok(false);
+        };
+        if self.check_available(2).is_err() {
+            return Ok(false);
+        }
+        let pos = self.stack.len() - 2;
+        let lhs = match self.stack[pos] {
+            Operand::Local(local) => Slot(local),
+            _ => self.canonical(pos),
+        };
+        let Some(lhs) = NarrowSlot::new(lhs) else {
+            return Ok(false);
+        };
+        self.binary_imm(|dst, _| Instr::I64MulConst { dst, lhs, value })?;
+        Ok(true)
+    }
+
     /// Fuses `global.set` of `src` (popped from `pos`) with the constant
     /// addition that computed it, as Rust guests move their stack pointer on
     /// every call: removes the instructions it absorbs and returns the fused
@@ -918,6 +939,9 @@ impl Translator<'_> {
                 Operator::End | Operator::Else => {}
                 _ => return Ok(()),
             }
+        }
+        if matches!(op, Operator::I64Mul) && self.mul_by_wide_const()? {
+            return Ok(());
         }
         if self.generated_op(op)? {
             return Ok(());
