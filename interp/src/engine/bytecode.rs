@@ -175,6 +175,17 @@ macro_rules! define_instr {
             /// `global = lhs + imm` on an i32 global: the matching epilogue,
             /// `local.get $fp; i32.const N; i32.add; global.set $sp`.
             GlobalSetAddImm { global: u32, lhs: Slot, imm: i32 }
+            /// `var = var + step; if var != 0 goto target`: the step of a
+            /// count-down loop fused with the jump back (`Instr::fuse_step`).
+            I32AddImmBrIfNez { var: Slot, step: i32, target: Target }
+            /// `var = var + step; if var == 0 goto target`
+            I32AddImmBrIfEqz { var: Slot, step: i32, target: Target }
+            /// `var = var + step; var2 = var2 + step2` (i32): two in-place steps in
+            /// a row, as the pointer bumps of compiled loops (`p += 8; n -= 1`).
+            I32AddImmPair { var: NarrowSlot, step: i32, var2: NarrowSlot, step2: i32 }
+            /// `dst = lhs * value` (i64) by a constant beyond the `i32` immediate
+            /// (the multipliers of hashes and random generators).
+            I64MulConst { dst: Slot, lhs: NarrowSlot, value: u64 }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.
@@ -285,7 +296,8 @@ macro_rules! define_instr {
                     Instr::Copy { dst, .. }
                     | Instr::Const32 { dst, .. }
                     | Instr::Const64 { dst, .. }
-                    | Instr::GlobalGet { dst, .. } => Some(dst),
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::I64MulConst { dst, .. } => Some(dst),
                     $(
                         Instr::$bname { dst, .. } => Some(dst),
                         $( Instr::$bimm { dst, .. } => Some(dst), )?
@@ -318,7 +330,9 @@ macro_rules! define_instr {
                     | Instr::BrIfNez { target, .. }
                     | Instr::BrIfEqz { target, .. }
                     | Instr::BrIfNezAcc { target }
-                    | Instr::BrIfEqzAcc { target } => Some(target),
+                    | Instr::BrIfEqzAcc { target }
+                    | Instr::I32AddImmBrIfNez { target, .. }
+                    | Instr::I32AddImmBrIfEqz { target, .. } => Some(target),
                     $(
                         Instr::$brname { target, .. } => Some(target),
                         Instr::$brimm { target, .. } => Some(target),
@@ -417,8 +431,19 @@ macro_rules! define_instr {
             }
 
             /// Fuses `self`, a step `var = var + step` of a local, with `branch`, a
-            /// conditional branch that compares the stepped `var` (the jump back of a loop).
+            /// conditional branch that compares the stepped `var` (with a slot or zero).
             pub(crate) fn fuse_step(&self, branch: &Instr) -> Option<Instr> {
+                if let Some((var, step)) = self.in_place_step() {
+                    match *branch {
+                        Instr::BrIfNez { cond, target } if cond == var => {
+                            return Some(Instr::I32AddImmBrIfNez { var, step, target });
+                        }
+                        Instr::BrIfEqz { cond, target } if cond == var => {
+                            return Some(Instr::I32AddImmBrIfEqz { var, step, target });
+                        }
+                        _ => {}
+                    }
+                }
                 Some(match (*self, *branch) {
                     $(
                         (Instr::$sbadd { dst, lhs, rhs: step }, Instr::$sbbr { lhs: tested, rhs: limit, target })
@@ -507,6 +532,40 @@ impl Instr {
                 value1,
             },
         })
+    }
+}
+
+impl Instr {
+    /// `(var, step)` if `self` steps an i32 slot in place by a constant,
+    /// `var = var + step` (a subtraction steps by the negated constant).
+    pub(crate) fn in_place_step(&self) -> Option<(Slot, i32)> {
+        match *self {
+            Instr::I32AddImm { dst, lhs, imm } if dst == lhs => Some((dst, imm)),
+            Instr::I32SubImm { dst, lhs, imm } if dst == lhs => Some((dst, imm.wrapping_neg())),
+            _ => None,
+        }
+    }
+
+    /// The two steps of an `I32AddImmPair`.
+    pub(crate) fn split_step_pair(&self) -> Option<[Instr; 2]> {
+        let Instr::I32AddImmPair {
+            var,
+            step,
+            var2,
+            step2,
+        } = *self
+        else {
+            return None;
+        };
+        let add = |var: NarrowSlot, imm| {
+            let var = Slot(var.0.into());
+            Instr::I32AddImm {
+                dst: var,
+                lhs: var,
+                imm,
+            }
+        };
+        Some([add(var, step), add(var2, step2)])
     }
 }
 

@@ -13,7 +13,8 @@ fn disassemble(wat: &str, func_idx: u32) -> String {
 
 /// `local.get` and small constants cost no instruction, `op; local.set`
 /// writes the local directly, the jump back to the loop tests its exit
-/// condition, a jump to the return is the return.
+/// condition (fused with the count-down step before it), a jump to the
+/// return is the return.
 #[test]
 fn counting_loop() {
     let got = disassemble(
@@ -30,12 +31,11 @@ fn counting_loop() {
     );
     let expected = "\
 params=1 locals=2 frame=4
-   0: BrIfEqz cond=s0 target=@5
+   0: BrIfEqz cond=s0 target=@4
    1: I32Add dst=s1 lhs=s1 rhs=s0
-   2: I32SubImm dst=s0 lhs=s0 imm=1
-   3: BrIfNez cond=s0 target=@1
+   2: I32AddImmBrIfNez var=s0 step=-1 target=@1
+   3: ReturnOne src=s1
    4: ReturnOne src=s1
-   5: ReturnOne src=s1
 ";
     assert_eq!(got, expected);
 }
@@ -281,6 +281,68 @@ params=2 locals=3 frame=7
    4: CopyConst32 dst0=s4 src0=s0 dst1=s5 value1=7
    5: CopyCallInternal defined=0 base=s3 dst=s6 src=s2
    6: ReturnOne src=s3
+";
+    assert_eq!(got, expected);
+}
+
+/// A count-down step fused with the jump back and with a forward exit that
+/// tests it against zero; other in-place steps of locals in a row pair up
+/// (but not with the step that the jump back tests).
+#[test]
+fn steps_fused_with_zero_tests() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (func (param $p i32) (param $n i32) (param $q i32)
+                (loop $next
+                    (i32.store8 (local.get $p) (i32.const 0))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                    (br_if $next (local.get $n)))
+                (loop $bump
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                    (br_if $bump (local.get $n)))
+                (block $done
+                    (loop $again
+                        (local.set $n (i32.add (local.get $n) (i32.const -1)))
+                        (br_if $done (i32.eqz (local.get $n)))
+                        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                        (br $again)))))"#,
+        0,
+    );
+    let expected = "\
+params=3 locals=3 frame=5
+   0: I32Store8Imm addr=s0 value=0 offset=0
+   1: I32AddImmPair var=s0 step=1 var2=s2 step2=4
+   2: I32AddImmBrIfNez var=s1 step=-1 target=@0
+   3: I32AddImm dst=s0 lhs=s0 imm=1
+   4: I32AddImmBrIfNez var=s1 step=-1 target=@3
+   5: I32AddImmBrIfEqz var=s1 step=-1 target=@8
+   6: I32AddImm dst=s0 lhs=s0 imm=2
+   7: Br target=@5
+   8: Return
+";
+    assert_eq!(got, expected);
+}
+
+/// A multiplication by a 64-bit constant beyond the `i32` immediate is one
+/// op, which `local.set` retargets like any other.
+#[test]
+fn multiply_by_a_wide_constant() {
+    let got = disassemble(
+        r#"(module
+            (func (param $x i64) (result i64)
+                (local.set $x (i64.mul (local.get $x) (i64.const 6364136223846793005)))
+                (i64.mul (local.get $x) (i64.const 3))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=3
+   0: I64MulConst dst=s0 lhs=s0 value=6364136223846793005
+   1: I64MulImm dst=s0 lhs=s0 imm=3
+   2: Return
 ";
     assert_eq!(got, expected);
 }

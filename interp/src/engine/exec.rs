@@ -1377,6 +1377,10 @@ macro_rules! define_handlers {
                 Instr::GlobalSet { .. } => c::global_set,
                 Instr::GlobalAddImm { .. } => c::global_add_imm,
                 Instr::GlobalSetAddImm { .. } => c::global_set_add_imm,
+                Instr::I32AddImmBrIfNez { .. } => c::i32_add_imm_br_if_nez,
+                Instr::I32AddImmBrIfEqz { .. } => c::i32_add_imm_br_if_eqz,
+                Instr::I32AddImmPair { .. } => c::i32_add_imm_pair,
+                Instr::I64MulConst { .. } => c::i64_mul_const,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1707,6 +1711,40 @@ mod control {
     fn global_set_add_imm(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, GlobalSetAddImm { global, lhs, imm });
         *m.global_value(global) = semantics::I32Add(i32::from_cell(get!(fp, lhs)), imm).into_cell();
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_imm_br_if_nez(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32AddImmBrIfNez { var, step, target });
+        let value = semantics::I32Add(i32::from_cell(get!(fp, var)), step);
+        set!(fp, var, value.into_cell());
+        if value != 0 {
+            jump!(target, fp, m, mem, mem_len, acc);
+        }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_imm_br_if_eqz(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32AddImmBrIfEqz { var, step, target });
+        let value = semantics::I32Add(i32::from_cell(get!(fp, var)), step);
+        set!(fp, var, value.into_cell());
+        if value == 0 {
+            jump!(target, fp, m, mem, mem_len, acc);
+        }
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i64_mul_const(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I64MulConst { dst, lhs, value });
+        set!(fp, dst, semantics::I64Mul(i64::from_cell(get!(fp, lhs)), value as i64).into_cell());
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_imm_pair(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32AddImmPair { var, step, var2, step2 });
+        set!(fp, var, semantics::I32Add(i32::from_cell(get!(fp, var)), step).into_cell());
+        // Read after the first write: `var2` may be `var`.
+        set!(fp, var2, semantics::I32Add(i32::from_cell(get!(fp, var2)), step2).into_cell());
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 

@@ -57,7 +57,10 @@
 //!   back steps the variable it tests (`i = i + step; if i < n goto head`),
 //!   both are one op (`I32AddBrIfLtU`..., from the `step_branch` rows: its
 //!   variable is a 16-bit slot so that four operands fit in 16 bytes), one
-//!   dispatch less per iteration of a counted loop. A single result is returned by one
+//!   dispatch less per iteration of a counted loop; a step tested against
+//!   zero (`n = n - 1; br_if n`, count-down loops and forward exits) is one
+//!   op too (`I32AddImmBrIfNez`/`Eqz`), and two in-place steps of locals in a
+//!   row (`p += 8; n -= 1`) are one `I32AddImmPair`. A single result is returned by one
 //!   `ReturnOne`, and a jump to a return is replaced by the return.
 //! - **Adjacent moves in one op**: the copies and constants that remain
 //!   (block and branch values, call arguments, locals set from locals) often

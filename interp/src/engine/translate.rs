@@ -15,7 +15,7 @@ use myrt_parser::wasmparser::{BlockType, MemArg, Operator};
 use myrt_parser::{FuncType, ValType};
 use myrt_validator::ValidationError;
 
-use super::bytecode::{Instr, Slot, Target};
+use super::bytecode::{Instr, NarrowSlot, Slot, Target};
 use super::exec::Op;
 use super::numeric::{Immediate, for_each_numeric_op};
 use super::{CompiledFunc, IndirectSite, ZERO_RUN};
@@ -574,6 +574,7 @@ impl Translator<'_> {
     /// Emits a branch made by `conditional_jump` (or an unconditional one):
     /// the popped condition's slot, just above the stack, is dead after it.
     fn emit_branch(&mut self, instr: Instr) -> usize {
+        let instr = self.fuse_step(instr);
         let cond = self.canonical(self.stack.len());
         self.emit_consuming(instr, [Some(cond), None])
     }
@@ -667,8 +668,7 @@ impl Translator<'_> {
         let target = &self.ctrls[ctrl];
         if target.kind == CtrlKind::Loop {
             let head = Target(target.loop_head);
-            let branch = self.fuse_step(make(head));
-            self.emit_branch(branch);
+            self.emit_branch(make(head));
         } else {
             let at = self.emit_branch(make(Target(u32::MAX)));
             self.ctrls[ctrl].patches.push(Patch::Instr(at));
@@ -695,13 +695,24 @@ impl Translator<'_> {
         }
     }
 
-    /// `branch`, a jump back to a loop, fused with the step of the variable it
-    /// tests when that step is the last instruction (and no jump lands between
-    /// them): `var = var + step; if var < limit goto head` in one dispatch.
+    /// `branch` (the jump back of a loop, or a forward exit) fused with the
+    /// step of the variable it tests when that step is the last instruction
+    /// (and no jump lands between them): `var = var + step; if var < limit
+    /// goto head` or `var = var - 1; if var != 0 goto head` in one dispatch.
     fn fuse_step(&mut self, branch: Instr) -> Instr {
-        if self.code.len() > self.label_pos
-            && let Some(fused) = self.code.last().and_then(|step| step.fuse_step(&branch))
+        if self.code.len() <= self.label_pos {
+            return branch;
+        }
+        let last = self.code.len() - 1;
+        // The second step of a pair fused with the branch costs as many
+        // dispatches and fewer instructions than the pair and the branch.
+        if let Some([first, second]) = self.code[last].split_step_pair()
+            && let Some(fused) = second.fuse_step(&branch)
         {
+            self.code[last] = first;
+            return fused;
+        }
+        if let Some(fused) = self.code[last].fuse_step(&branch) {
             self.code.pop();
             return fused;
         }
@@ -797,6 +808,53 @@ impl Translator<'_> {
             }
             _ => false,
         }
+    }
+
+    /// Two in-place constant steps of locals in a row (`p += 8; n -= 1`, the
+    /// pointer bumps of compiled loops), with no jump landing on the second,
+    /// become one `I32AddImmPair`.
+    fn fuse_step_pair(&mut self) {
+        let n = self.code.len();
+        if n < self.label_pos + 2 {
+            return;
+        }
+        let (Some((var, step)), Some((var2, step2))) = (
+            self.code[n - 2].in_place_step(),
+            self.code[n - 1].in_place_step(),
+        ) else {
+            return;
+        };
+        let (Some(var), Some(var2)) = (NarrowSlot::new(var), NarrowSlot::new(var2)) else {
+            return;
+        };
+        self.code.truncate(n - 2);
+        self.emit(Instr::I32AddImmPair {
+            var,
+            step,
+            var2,
+            step2,
+        });
+    }
+
+    /// `i64.mul` by a constant that does not fit the `i32` immediate of
+    /// `I64MulImm`: one `I64MulConst` instead of `Const64; I64Mul`.
+    fn mul_by_wide_const(&mut self) -> Result<bool, Error> {
+        let Some(value) = self.top_const().filter(|&c| i64::imm_of_cell(c).is_none()) else {
+            return Ok(false);
+        };
+        if self.check_available(2).is_err() {
+            return Ok(false);
+        }
+        let pos = self.stack.len() - 2;
+        let lhs = match self.stack[pos] {
+            Operand::Local(local) => Slot(local),
+            _ => self.canonical(pos),
+        };
+        let Some(lhs) = NarrowSlot::new(lhs) else {
+            return Ok(false);
+        };
+        self.binary_imm(|dst, _| Instr::I64MulConst { dst, lhs, value })?;
+        Ok(true)
     }
 
     /// Fuses `global.set` of `src` (popped from `pos`) with the constant
@@ -908,6 +966,7 @@ impl Translator<'_> {
         let pos = self.stack.len();
         let pending = self.stack.contains(&Operand::Local(local));
         if value == Operand::Temp && !pending && self.retarget_last(pos, Slot(local)) {
+            self.fuse_step_pair();
             return Ok(());
         }
         if pending {
@@ -937,6 +996,9 @@ impl Translator<'_> {
                 Operator::End | Operator::Else => {}
                 _ => return Ok(()),
             }
+        }
+        if matches!(op, Operator::I64Mul) && self.mul_by_wide_const()? {
+            return Ok(());
         }
         if self.generated_op(op)? {
             return Ok(());
