@@ -71,6 +71,7 @@ impl OperandKind for Target {
     }
 }
 
+impl OperandKind for u8 {}
 impl OperandKind for u32 {}
 impl OperandKind for i32 {}
 impl OperandKind for u64 {}
@@ -160,6 +161,12 @@ macro_rules! define_instr {
             /// `global = lhs + imm` on an i32 global: the matching epilogue,
             /// `local.get $fp; i32.const N; i32.add; global.set $sp`.
             GlobalSetAddImm { global: u32, lhs: Slot, imm: i32 }
+            /// `dst = lhs + (rhs << shift)` on i32 (wrapping): the address of
+            /// element `rhs` of an array at `lhs`, an `i32.shl` by a constant and
+            /// the `i32.add` that consumes it in one (see `fuse_through_acc`).
+            I32AddShl { dst: Slot, lhs: Slot, rhs: Slot, shift: u8 }
+            /// `I32AddShl` to the accumulator.
+            I32AddShlToAcc { lhs: Slot, rhs: Slot, shift: u8 }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.
@@ -256,7 +263,8 @@ macro_rules! define_instr {
                     Instr::Copy { dst, .. }
                     | Instr::Const32 { dst, .. }
                     | Instr::Const64 { dst, .. }
-                    | Instr::GlobalGet { dst, .. } => Some(dst),
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::I32AddShl { dst, .. } => Some(dst),
                     $(
                         Instr::$bname { dst, .. } => Some(dst),
                         $( Instr::$bimm { dst, .. } => Some(dst), )?
@@ -309,6 +317,7 @@ macro_rules! define_instr {
             /// wrote instead, for the rows of `accumulate` and loads.
             pub(crate) fn with_result_in_acc(&self) -> Option<(Slot, Instr)> {
                 Some(match *self {
+                    Instr::I32AddShl { dst, lhs, rhs, shift } => (dst, Instr::I32AddShlToAcc { lhs, rhs, shift }),
                     $(
                         Instr::$aname { dst, lhs, rhs } => (dst, Instr::$toacc { lhs, rhs }),
                         Instr::$aimm { dst, lhs, imm } => (dst, Instr::$immtoacc { lhs, imm }),
@@ -344,6 +353,18 @@ macro_rules! define_instr {
                             Instr::$saccvalue { addr, offset }
                         }
                     )*
+                    _ => return None,
+                })
+            }
+
+            /// One instruction doing what `self`, which leaves its result in the
+            /// accumulator, and `consumer`, which reads it from there, do: the
+            /// address computations that compiled code makes before an access.
+            pub(crate) fn fuse_through_acc(&self, consumer: &Instr) -> Option<Instr> {
+                Some(match (*self, *consumer) {
+                    (Instr::I32ShlImmToAcc { lhs: rhs, imm }, Instr::I32AddAccRhs { dst, lhs } | Instr::I32AddAccLhs { dst, rhs: lhs }) => {
+                        Instr::I32AddShl { dst, lhs, rhs, shift: (imm & 31) as u8 }
+                    }
                     _ => return None,
                 })
             }

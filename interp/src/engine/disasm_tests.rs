@@ -254,3 +254,28 @@ params=1 locals=2 frame=4
 ";
     assert_eq!(got, expected);
 }
+
+/// `base + (index << k)`, the address of an array element, is one
+/// instruction whichever side the shift is on, and feeds a load through the
+/// accumulator.
+#[test]
+fn scaled_index_addresses_fuse() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (func (param $base i32) (param $i i32) (result i32)
+                (i32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3))))
+                (local.set $i (i32.add (i32.shl (local.get $i) (i32.const 2)) (local.get $base)))
+                (i32.add (local.get $i))))"#,
+        0,
+    );
+    let expected = "\
+params=2 locals=2 frame=5
+   0: I32AddShlToAcc lhs=s0 rhs=s1 shift=3
+   1: I32LoadAccAddr dst=s2 offset=0
+   2: I32AddShl dst=s1 lhs=s0 rhs=s1 shift=2
+   3: I32Add dst=s0 lhs=s2 rhs=s1
+   4: Return
+";
+    assert_eq!(got, expected);
+}

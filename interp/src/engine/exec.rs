@@ -873,6 +873,15 @@ impl Machine {
         Ok(())
     }
 }
+/// `I32AddShl`'s `lhs + (rhs << shift)` on the cells of two i32 operands.
+#[inline(always)]
+fn add_shl(lhs: u64, rhs: u64, shift: u8) -> i32 {
+    semantics::I32Add(
+        i32::from_cell(lhs),
+        semantics::I32Shl(i32::from_cell(rhs), shift.into()),
+    )
+}
+
 /// Checks `start + len <= limit` without overflow.
 fn in_bounds(start: u64, len: u64, limit: usize) -> bool {
     start
@@ -1377,6 +1386,8 @@ macro_rules! define_handlers {
                 Instr::GlobalSet { .. } => c::global_set,
                 Instr::GlobalAddImm { .. } => c::global_add_imm,
                 Instr::GlobalSetAddImm { .. } => c::global_set_add_imm,
+                Instr::I32AddShl { .. } => c::i32_add_shl,
+                Instr::I32AddShlToAcc { .. } => c::i32_add_shl_to_acc,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1640,6 +1651,17 @@ mod control {
         operands!(ip, GlobalSetAddImm { global, lhs, imm });
         *m.global_value(global) = semantics::I32Add(i32::from_cell(get!(fp, lhs)), imm).into_cell();
         advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_shl(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32AddShl { dst, lhs, rhs, shift });
+        set!(fp, dst, add_shl(get!(fp, lhs), get!(fp, rhs), shift).into_cell());
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_shl_to_acc(ip, fp, m, mem, mem_len, _acc) {
+        operands!(ip, I32AddShlToAcc { lhs, rhs, shift });
+        advance!(ip, fp, m, mem, mem_len, add_shl(get!(fp, lhs), get!(fp, rhs), shift).into_cell())
     }
 
     fn memory_size(ip, fp, m, mem, mem_len, acc) {

@@ -500,7 +500,8 @@ impl Translator<'_> {
 
     /// Emits `instr`, which consumes the temporaries `temps`. When the last
     /// instruction computed one of them and no jump lands between the two,
-    /// that value goes through the accumulator instead of its slot.
+    /// that value goes through the accumulator instead of its slot, or both
+    /// become one instruction (`Instr::fuse_through_acc`).
     fn emit_consuming(&mut self, instr: Instr, temps: [Option<Slot>; 2]) -> usize {
         if self.code.len() > self.label_pos
             && let Some((produced, producer)) = self.code.last().and_then(Instr::with_result_in_acc)
@@ -508,6 +509,10 @@ impl Translator<'_> {
             && let Some(consumer) = instr.reading_acc(produced)
         {
             let last = self.code.len() - 1;
+            if let Some(fused) = producer.fuse_through_acc(&consumer) {
+                self.code[last] = fused;
+                return last;
+            }
             self.code[last] = producer;
             return self.emit(consumer);
         }
