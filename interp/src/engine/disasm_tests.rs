@@ -123,12 +123,11 @@ fn accumulator_through_loads_and_stores() {
     );
     let expected = "\
 params=1 locals=1 frame=4
-   0: I32AddImmToAcc lhs=s0 imm=8
-   1: I32LoadAccAddrToAcc offset=0
-   2: I32AddAccImmToAcc imm=1
-   3: I32StoreAccValue addr=s0 offset=4
-   4: I32Load8U dst=s0 addr=s0 offset=0
-   5: Return
+   0: I32LoadAddImmToAcc addr=s0 imm=8 offset=0
+   1: I32AddAccImmToAcc imm=1
+   2: I32StoreAccValue addr=s0 offset=4
+   3: I32Load8U dst=s0 addr=s0 offset=0
+   4: Return
 ";
     assert_eq!(got, expected);
 }
@@ -276,6 +275,35 @@ params=2 locals=2 frame=5
    2: I32AddShl dst=s1 lhs=s0 rhs=s1 shift=2
    3: I32Add dst=s0 lhs=s2 rhs=s1
    4: Return
+";
+    assert_eq!(got, expected);
+}
+
+/// An `i32.add` of a constant that only computes an address is part of the
+/// load (wrapping, unlike the offset); a constant address is part of the
+/// load or store (with its offset), unless the sum leaves 32 bits.
+#[test]
+fn address_arithmetic_fuses_with_accesses() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (func (param $p i32) (result i32)
+                (i32.store offset=4 (i32.const 1024) (i32.load16_s offset=2 (i32.add (local.get $p) (i32.const 6))))
+                (i32.store (i32.const 16) (local.get $p))
+                (i32.add (i32.load offset=8 (i32.const 64))
+                         (i32.load offset=1 (i32.const -1)))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=4
+   0: I32Load16SAddImmToAcc addr=s0 imm=6 offset=2
+   1: I32StoreAtAccValue addr=1028
+   2: I32StoreAt value=s0 addr=16
+   3: I32LoadAt dst=s1 addr=72
+   4: Const32 dst=s2 value=4294967295
+   5: I32LoadToAcc addr=s2 offset=1
+   6: I32AddAccRhs dst=s0 lhs=s1
+   7: Return
 ";
     assert_eq!(got, expected);
 }

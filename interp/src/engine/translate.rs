@@ -293,13 +293,20 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
     }
 }
 
+/// The effective address of an access at constant address `cell` (an i32)
+/// with `offset`, when it fits in 32 bits (when it does not, the access
+/// traps on any memory and keeps its plain form).
+fn constant_address(cell: u64, offset: u32) -> Option<u32> {
+    (cell as u32).checked_add(offset)
+}
+
 /// The generated rows: numeric operators, loads and stores.
 macro_rules! define_generated_translation {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident, $laddimm:ident, $laddimmtoacc:ident, $lat:ident, $lattoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident, $sat:ident, $sataccvalue:ident: $sval:ty as $smem:ty; )* }
         $($rest:tt)*
     ) => {
         impl Translator<'_> {
@@ -320,7 +327,14 @@ macro_rules! define_generated_translation {
                     $( Operator::$uname => self.unary(|dst, src| Instr::$uname { dst, src })?, )*
                     $( Operator::$lname { memarg } => {
                         let offset = self.mem_offset(memarg)?;
-                        self.unary(|dst, addr| Instr::$lname { dst, addr, offset })?;
+                        if let Some(addr) = self.top_const().and_then(|cell| constant_address(cell, offset)) {
+                            self.pop()?;
+                            let dst = self.canonical(self.stack.len());
+                            self.emit(Instr::$lat { dst, addr });
+                            self.push(Operand::Temp);
+                        } else {
+                            self.unary(|dst, addr| Instr::$lname { dst, addr, offset })?;
+                        }
                         self.select_memory(memarg.memory);
                     } )*
                     $( Operator::$sname { memarg } => {
@@ -336,6 +350,15 @@ macro_rules! define_generated_translation {
                         let value = self.pop()?;
                         let addr = self.pop()?;
                         let pos = self.stack.len();
+                        if let Operand::Const(cell) = addr
+                            && let Some(addr) = constant_address(cell, offset)
+                        {
+                            let temps = [None, self.temp_slot(pos + 1, value)];
+                            let value = self.use_operand(pos + 1, value);
+                            self.emit_consuming(Instr::$sat { value, addr }, temps);
+                            self.select_memory(memarg.memory);
+                            return Ok(true);
+                        }
                         let temps = [self.temp_slot(pos, addr), self.temp_slot(pos + 1, value)];
                         let addr = self.use_operand(pos, addr);
                         let value = self.use_operand(pos + 1, value);
