@@ -75,6 +75,7 @@ impl OperandKind for Target {
     }
 }
 
+impl OperandKind for u8 {}
 impl OperandKind for u32 {}
 impl OperandKind for i32 {}
 impl OperandKind for u64 {}
@@ -127,8 +128,8 @@ macro_rules! define_instr {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident, $laddimm:ident, $laddimmtoacc:ident, $lat:ident, $lattoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident, $sat:ident, $sataccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
         branch_test { $( $btname:ident / $btimm:ident = $top:ident / $topimm:ident, zero $btzero:ident / $btzeroimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
@@ -186,6 +187,12 @@ macro_rules! define_instr {
             /// `dst = lhs * value` (i64) by a constant beyond the `i32` immediate
             /// (the multipliers of hashes and random generators).
             I64MulConst { dst: Slot, lhs: NarrowSlot, value: u64 }
+            /// `dst = lhs + (rhs << shift)` on i32 (wrapping): the address of
+            /// element `rhs` of an array at `lhs`, an `i32.shl` by a constant and
+            /// the `i32.add` that consumes it in one (see `fuse_through_acc`).
+            I32AddShl { dst: Slot, lhs: Slot, rhs: Slot, shift: u8 }
+            /// `I32AddShl` to the accumulator.
+            I32AddShlToAcc { lhs: Slot, rhs: Slot, shift: u8 }
             MemorySize { dst: Slot }
             MemoryGrow { dst: Slot, delta: Slot }
             /// Operands (dst, value, len) in three consecutive slots from `args`.
@@ -245,12 +252,22 @@ macro_rules! define_instr {
                 /// The load from the address in the accumulator.
                 $laccaddr { dst: Slot, offset: u32 }
                 $laccaddrtoacc { offset: u32 }
+                /// The load from `addr + imm` (wrapping): an `i32.add` of a constant
+                /// that only computes the address, which the offset cannot absorb.
+                $laddimm { dst: NarrowSlot, addr: NarrowSlot, imm: i32, offset: u32 }
+                $laddimmtoacc { addr: Slot, imm: i32, offset: u32 }
+                /// The load from a constant address (the offset added in).
+                $lat { dst: Slot, addr: u32 }
+                $lattoacc { addr: u32 }
             )*
             $(
                 $sname { addr: Slot, value: Slot, offset: u32 }
                 $simm { addr: Slot, value: i32, offset: u32 }
                 /// The store of the accumulator.
                 $saccvalue { addr: Slot, offset: u32 }
+                /// The store at a constant address (the offset added in).
+                $sat { value: Slot, addr: u32 }
+                $sataccvalue { addr: u32 }
             )*
             $(
                 $brname { lhs: Slot, rhs: Slot, target: Target }
@@ -297,13 +314,14 @@ macro_rules! define_instr {
                     | Instr::Const32 { dst, .. }
                     | Instr::Const64 { dst, .. }
                     | Instr::GlobalGet { dst, .. }
-                    | Instr::I64MulConst { dst, .. } => Some(dst),
+                    | Instr::I64MulConst { dst, .. }
+                    | Instr::I32AddShl { dst, .. } => Some(dst),
                     $(
                         Instr::$bname { dst, .. } => Some(dst),
                         $( Instr::$bimm { dst, .. } => Some(dst), )?
                     )*
                     $( Instr::$uname { dst, .. } => Some(dst), )*
-                    $( Instr::$lname { dst, .. } | Instr::$laccaddr { dst, .. } => Some(dst), )*
+                    $( Instr::$lname { dst, .. } | Instr::$laccaddr { dst, .. } | Instr::$lat { dst, .. } => Some(dst), )*
                     $(
                         Instr::$accrhs { dst, .. }
                         | Instr::$acclhs { dst, .. }
@@ -318,8 +336,11 @@ macro_rules! define_instr {
             pub(crate) fn is_memory_access(&self) -> bool {
                 matches!(
                     self,
-                    $( Instr::$lname { .. } | Instr::$ltoacc { .. } | Instr::$laccaddr { .. } | Instr::$laccaddrtoacc { .. } )|*
-                    | $( Instr::$sname { .. } | Instr::$simm { .. } | Instr::$saccvalue { .. } )|*
+                    $(
+                        Instr::$lname { .. } | Instr::$ltoacc { .. } | Instr::$laccaddr { .. } | Instr::$laccaddrtoacc { .. }
+                        | Instr::$laddimm { .. } | Instr::$laddimmtoacc { .. } | Instr::$lat { .. } | Instr::$lattoacc { .. }
+                    )|*
+                    | $( Instr::$sname { .. } | Instr::$simm { .. } | Instr::$saccvalue { .. } | Instr::$sat { .. } | Instr::$sataccvalue { .. } )|*
                 )
             }
 
@@ -352,6 +373,7 @@ macro_rules! define_instr {
             /// wrote instead, for the rows of `accumulate` and loads.
             pub(crate) fn with_result_in_acc(&self) -> Option<(Slot, Instr)> {
                 Some(match *self {
+                    Instr::I32AddShl { dst, lhs, rhs, shift } => (dst, Instr::I32AddShlToAcc { lhs, rhs, shift }),
                     $(
                         Instr::$aname { dst, lhs, rhs } => (dst, Instr::$toacc { lhs, rhs }),
                         Instr::$aimm { dst, lhs, imm } => (dst, Instr::$immtoacc { lhs, imm }),
@@ -362,6 +384,10 @@ macro_rules! define_instr {
                     $(
                         Instr::$lname { dst, addr, offset } => (dst, Instr::$ltoacc { addr, offset }),
                         Instr::$laccaddr { dst, offset } => (dst, Instr::$laccaddrtoacc { offset }),
+                        Instr::$laddimm { dst, addr, imm, offset } => {
+                            (Slot(dst.0.into()), Instr::$laddimmtoacc { addr: Slot(addr.0.into()), imm, offset })
+                        }
+                        Instr::$lat { dst, addr } => (dst, Instr::$lattoacc { addr }),
                     )*
                     _ => return None,
                 })
@@ -385,6 +411,25 @@ macro_rules! define_instr {
                     $(
                         Instr::$sname { addr, value, offset } if value == slot && addr != slot => {
                             Instr::$saccvalue { addr, offset }
+                        }
+                        Instr::$sat { value, addr } if value == slot => Instr::$sataccvalue { addr },
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// One instruction doing what `self`, which leaves its result in the
+            /// accumulator, and `consumer`, which reads it from there, do: the
+            /// address computations that compiled code makes before an access
+            /// (`base + (i << k)`, `p + imm` feeding a load).
+            pub(crate) fn fuse_through_acc(&self, consumer: &Instr) -> Option<Instr> {
+                Some(match (*self, *consumer) {
+                    (Instr::I32ShlImmToAcc { lhs: rhs, imm }, Instr::I32AddAccRhs { dst, lhs } | Instr::I32AddAccLhs { dst, rhs: lhs }) => {
+                        Instr::I32AddShl { dst, lhs, rhs, shift: (imm & 31) as u8 }
+                    }
+                    $(
+                        (Instr::I32AddImmToAcc { lhs, imm }, Instr::$laccaddr { dst, offset }) => {
+                            Instr::$laddimm { dst: NarrowSlot::new(dst)?, addr: NarrowSlot::new(lhs)?, imm, offset }
                         }
                     )*
                     _ => return None,

@@ -123,12 +123,11 @@ fn accumulator_through_loads_and_stores() {
     );
     let expected = "\
 params=1 locals=1 frame=4
-   0: I32AddImmToAcc lhs=s0 imm=8
-   1: I32LoadAccAddrToAcc offset=0
-   2: I32AddAccImmToAcc imm=1
-   3: I32StoreAccValue addr=s0 offset=4
-   4: I32Load8U dst=s0 addr=s0 offset=0
-   5: Return
+   0: I32LoadAddImmToAcc addr=s0 imm=8 offset=0
+   1: I32AddAccImmToAcc imm=1
+   2: I32StoreAccValue addr=s0 offset=4
+   3: I32Load8U dst=s0 addr=s0 offset=0
+   4: Return
 ";
     assert_eq!(got, expected);
 }
@@ -327,6 +326,31 @@ params=3 locals=3 frame=5
     assert_eq!(got, expected);
 }
 
+/// `base + (index << k)`, the address of an array element, is one
+/// instruction whichever side the shift is on, and feeds a load through the
+/// accumulator.
+#[test]
+fn scaled_index_addresses_fuse() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (func (param $base i32) (param $i i32) (result i32)
+                (i32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3))))
+                (local.set $i (i32.add (i32.shl (local.get $i) (i32.const 2)) (local.get $base)))
+                (i32.add (local.get $i))))"#,
+        0,
+    );
+    let expected = "\
+params=2 locals=2 frame=5
+   0: I32AddShlToAcc lhs=s0 rhs=s1 shift=3
+   1: I32LoadAccAddr dst=s2 offset=0
+   2: I32AddShl dst=s1 lhs=s0 rhs=s1 shift=2
+   3: I32Add dst=s0 lhs=s2 rhs=s1
+   4: Return
+";
+    assert_eq!(got, expected);
+}
+
 /// A multiplication by a 64-bit constant beyond the `i32` immediate is one
 /// op, which `local.set` retargets like any other.
 #[test]
@@ -343,6 +367,35 @@ params=1 locals=1 frame=3
    0: I64MulConst dst=s0 lhs=s0 value=6364136223846793005
    1: I64MulImm dst=s0 lhs=s0 imm=3
    2: Return
+";
+    assert_eq!(got, expected);
+}
+
+/// An `i32.add` of a constant that only computes an address is part of the
+/// load (wrapping, unlike the offset); a constant address is part of the
+/// load or store (with its offset), unless the sum leaves 32 bits.
+#[test]
+fn address_arithmetic_fuses_with_accesses() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (func (param $p i32) (result i32)
+                (i32.store offset=4 (i32.const 1024) (i32.load16_s offset=2 (i32.add (local.get $p) (i32.const 6))))
+                (i32.store (i32.const 16) (local.get $p))
+                (i32.add (i32.load offset=8 (i32.const 64))
+                         (i32.load offset=1 (i32.const -1)))))"#,
+        0,
+    );
+    let expected = "\
+params=1 locals=1 frame=4
+   0: I32Load16SAddImmToAcc addr=s0 imm=6 offset=2
+   1: I32StoreAtAccValue addr=1028
+   2: I32StoreAt value=s0 addr=16
+   3: I32LoadAt dst=s1 addr=72
+   4: Const32 dst=s2 value=4294967295
+   5: I32LoadToAcc addr=s2 offset=1
+   6: I32AddAccRhs dst=s0 lhs=s1
+   7: Return
 ";
     assert_eq!(got, expected);
 }

@@ -873,6 +873,22 @@ impl Machine {
         Ok(())
     }
 }
+/// `I32AddShl`'s `lhs + (rhs << shift)` on the cells of two i32 operands.
+#[inline(always)]
+fn add_shl(lhs: u64, rhs: u64, shift: u8) -> i32 {
+    semantics::I32Add(
+        i32::from_cell(lhs),
+        semantics::I32Shl(i32::from_cell(rhs), shift.into()),
+    )
+}
+
+/// The address `addr + imm` (wrapping, as the `i32.add` it comes from) of
+/// the `...AddImm` loads, before their offset is added (without wrapping).
+#[inline(always)]
+fn add_imm(addr: u64, imm: i32) -> u64 {
+    semantics::I32Add(i32::from_cell(addr), imm).into_cell()
+}
+
 /// Checks `start + len <= limit` without overflow.
 fn in_bounds(start: u64, len: u64, limit: usize) -> bool {
     start
@@ -1103,8 +1119,8 @@ macro_rules! define_handlers {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident, $laddimm:ident, $laddimmtoacc:ident, $lat:ident, $lattoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident, $sat:ident, $sataccvalue:ident: $sval:ty as $smem:ty; )* }
         branch_cmp { $( $brname:ident / $brimm:ident = $cmp:ident / $cmpimm:ident, not $negbr:ident / $negbrimm:ident; )* }
         branch_test { $( $btname:ident / $btimm:ident = $top:ident / $topimm:ident, zero $btzero:ident / $btzeroimm:ident; )* }
         accumulate { $( $aname:ident / $aimm:ident => $toacc:ident, $immtoacc:ident, $accrhs:ident, $acclhs:ident, $accimm:ident, $accrhstoacc:ident, $acclhstoacc:ident, $accimmtoacc:ident; )* }
@@ -1138,6 +1154,20 @@ macro_rules! define_handlers {
                         Instr::$laccaddrtoacc { offset } => {
                             Ok((<$lmem>::from_le_bytes(view.load(acc, offset)?) as $lval).into_cell())
                         }
+                        Instr::$laddimm { dst, addr, imm, offset } => {
+                            set!(fp, dst, (<$lmem>::from_le_bytes(view.load(add_imm(get!(fp, addr), imm), offset)?) as $lval).into_cell());
+                            Ok(acc)
+                        }
+                        Instr::$laddimmtoacc { addr, imm, offset } => {
+                            Ok((<$lmem>::from_le_bytes(view.load(add_imm(get!(fp, addr), imm), offset)?) as $lval).into_cell())
+                        }
+                        Instr::$lat { dst, addr } => {
+                            set!(fp, dst, (<$lmem>::from_le_bytes(view.load(addr.into(), 0)?) as $lval).into_cell());
+                            Ok(acc)
+                        }
+                        Instr::$lattoacc { addr } => {
+                            Ok((<$lmem>::from_le_bytes(view.load(addr.into(), 0)?) as $lval).into_cell())
+                        }
                     )*
                     $(
                         Instr::$sname { addr, value, offset } => {
@@ -1153,6 +1183,16 @@ macro_rules! define_handlers {
                         Instr::$saccvalue { addr, offset } => {
                             let value = <$sval as Cell>::from_cell(acc) as $smem;
                             view.store(get!(fp, addr), offset, value.to_le_bytes())?;
+                            Ok(acc)
+                        }
+                        Instr::$sat { value, addr } => {
+                            let value = <$sval as Cell>::from_cell(get!(fp, value)) as $smem;
+                            view.store(addr.into(), 0, value.to_le_bytes())?;
+                            Ok(acc)
+                        }
+                        Instr::$sataccvalue { addr } => {
+                            let value = <$sval as Cell>::from_cell(acc) as $smem;
+                            view.store(addr.into(), 0, value.to_le_bytes())?;
                             Ok(acc)
                         }
                     )*
@@ -1221,6 +1261,28 @@ macro_rules! define_handlers {
                     let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(acc, offset), ip, fp, m);
                     advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
                 }
+                fn $laddimm(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $laddimm { dst, addr, imm, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(add_imm(get!(fp, addr), imm), offset), ip, fp, m);
+                    set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $laddimmtoacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $laddimmtoacc { addr, imm, offset });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(add_imm(get!(fp, addr), imm), offset), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
+                }
+                fn $lat(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $lat { dst, addr });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(addr.into(), 0), ip, fp, m);
+                    set!(fp, dst, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell());
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $lattoacc(ip, fp, m, mem, mem_len, _acc) {
+                    operands!(ip, $lattoacc { addr });
+                    let bytes = trap_on_err!(MemoryView { ptr: mem, len: mem_len }.load(addr.into(), 0), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, (<$lmem>::from_le_bytes(bytes) as $lval).into_cell())
+                }
             )*
             $(
                 fn $sname(ip, fp, m, mem, mem_len, acc) {
@@ -1239,6 +1301,18 @@ macro_rules! define_handlers {
                     operands!(ip, $saccvalue { addr, offset });
                     let value = <$sval as Cell>::from_cell(acc) as $smem;
                     trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(get!(fp, addr), offset, value.to_le_bytes()), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $sat(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $sat { value, addr });
+                    let value = <$sval as Cell>::from_cell(get!(fp, value)) as $smem;
+                    trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(addr.into(), 0, value.to_le_bytes()), ip, fp, m);
+                    advance!(ip, fp, m, mem, mem_len, acc)
+                }
+                fn $sataccvalue(ip, fp, m, mem, mem_len, acc) {
+                    operands!(ip, $sataccvalue { addr });
+                    let value = <$sval as Cell>::from_cell(acc) as $smem;
+                    trap_on_err!(MemoryView { ptr: mem, len: mem_len }.store(addr.into(), 0, value.to_le_bytes()), ip, fp, m);
                     advance!(ip, fp, m, mem, mem_len, acc)
                 }
             )*
@@ -1381,6 +1455,8 @@ macro_rules! define_handlers {
                 Instr::I32AddImmBrIfEqz { .. } => c::i32_add_imm_br_if_eqz,
                 Instr::I32AddImmPair { .. } => c::i32_add_imm_pair,
                 Instr::I64MulConst { .. } => c::i64_mul_const,
+                Instr::I32AddShl { .. } => c::i32_add_shl,
+                Instr::I32AddShlToAcc { .. } => c::i32_add_shl_to_acc,
                 Instr::MemorySize { .. } => c::memory_size,
                 Instr::MemoryGrow { .. } => c::memory_grow,
                 Instr::MemoryFill { .. } => c::memory_fill,
@@ -1418,11 +1494,17 @@ macro_rules! define_handlers {
                     Instr::$ltoacc { .. } => handlers::$ltoacc,
                     Instr::$laccaddr { .. } => handlers::$laccaddr,
                     Instr::$laccaddrtoacc { .. } => handlers::$laccaddrtoacc,
+                    Instr::$laddimm { .. } => handlers::$laddimm,
+                    Instr::$laddimmtoacc { .. } => handlers::$laddimmtoacc,
+                    Instr::$lat { .. } => handlers::$lat,
+                    Instr::$lattoacc { .. } => handlers::$lattoacc,
                 )*
                 $(
                     Instr::$sname { .. } => handlers::$sname,
                     Instr::$simm { .. } => handlers::$simm,
                     Instr::$saccvalue { .. } => handlers::$saccvalue,
+                    Instr::$sat { .. } => handlers::$sat,
+                    Instr::$sataccvalue { .. } => handlers::$sataccvalue,
                 )*
                 $(
                     Instr::$brname { .. } => handlers::$brname,
@@ -1746,6 +1828,17 @@ mod control {
         // Read after the first write: `var2` may be `var`.
         set!(fp, var2, semantics::I32Add(i32::from_cell(get!(fp, var2)), step2).into_cell());
         advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_shl(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32AddShl { dst, lhs, rhs, shift });
+        set!(fp, dst, add_shl(get!(fp, lhs), get!(fp, rhs), shift).into_cell());
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_add_shl_to_acc(ip, fp, m, mem, mem_len, _acc) {
+        operands!(ip, I32AddShlToAcc { lhs, rhs, shift });
+        advance!(ip, fp, m, mem, mem_len, add_shl(get!(fp, lhs), get!(fp, rhs), shift).into_cell())
     }
 
     fn memory_size(ip, fp, m, mem, mem_len, acc) {

@@ -34,7 +34,13 @@
 //!   forms (`I32AddToAcc`, `I32AddAccLhs`, `I32LoadAccAddr`,
 //!   `I32StoreAccValue`...) are generated from the `accumulate` rows and the
 //!   load/store rows of `numeric.rs`. The accumulator is never live across a
-//!   branch target, call or return, so nothing saves or restores it.
+//!   branch target, call or return, so nothing saves or restores it. Some
+//!   such pairs become one instruction (`Instr::fuse_through_acc`): the
+//!   scaled index `base + (i << k)` of array addresses (`I32AddShl`), and
+//!   `p + imm` feeding a load (`I32LoadAddImm`..., which wraps the sum at
+//!   2^32 before adding the offset, as wasm does). A constant address is
+//!   folded into the access with its offset (`I32LoadAt`, `I32StoreAt`...)
+//!   when the sum fits in 32 bits.
 //! - **Cheap calls within a module**: `CallInternal` finds the callee in the
 //!   module's code table and zeroes its locals with inline stores; frames
 //!   save no memory view (it only changes where memory may move, or across

@@ -168,37 +168,40 @@ macro_rules! for_each_numeric_op {
 
                 RefIsNull: fn(a: u64) -> i32 { (a == crate::store::entities::NULL_REF) as i32 }
             }
-            // `Name => ToAcc, AccAddr, AccAddrToAcc: T as C`: read a little-endian `T` at the
-            // effective address, widen it to `C`; the accumulator forms write the result to it
-            // and take the address from it.
+            // `Name => ToAcc, AccAddr, AccAddrToAcc, AddImm, AddImmToAcc, At, AtToAcc: T as C`:
+            // read a little-endian `T` at the effective address, widen it to `C`; the
+            // accumulator forms write the result to it and take the address from it. `AddImm`
+            // computes the address as `addr + imm` (wrapping, as the `i32.add` it absorbs) before
+            // adding the offset; `At` reads an address known at translation time.
             load {
-                I32Load => I32LoadToAcc, I32LoadAccAddr, I32LoadAccAddrToAcc: i32 as i32;
-                I64Load => I64LoadToAcc, I64LoadAccAddr, I64LoadAccAddrToAcc: i64 as i64;
-                F32Load => F32LoadToAcc, F32LoadAccAddr, F32LoadAccAddrToAcc: u32 as u32;
-                F64Load => F64LoadToAcc, F64LoadAccAddr, F64LoadAccAddrToAcc: u64 as u64;
-                I32Load8S => I32Load8SToAcc, I32Load8SAccAddr, I32Load8SAccAddrToAcc: i8 as i32;
-                I32Load8U => I32Load8UToAcc, I32Load8UAccAddr, I32Load8UAccAddrToAcc: u8 as i32;
-                I32Load16S => I32Load16SToAcc, I32Load16SAccAddr, I32Load16SAccAddrToAcc: i16 as i32;
-                I32Load16U => I32Load16UToAcc, I32Load16UAccAddr, I32Load16UAccAddrToAcc: u16 as i32;
-                I64Load8S => I64Load8SToAcc, I64Load8SAccAddr, I64Load8SAccAddrToAcc: i8 as i64;
-                I64Load8U => I64Load8UToAcc, I64Load8UAccAddr, I64Load8UAccAddrToAcc: u8 as i64;
-                I64Load16S => I64Load16SToAcc, I64Load16SAccAddr, I64Load16SAccAddrToAcc: i16 as i64;
-                I64Load16U => I64Load16UToAcc, I64Load16UAccAddr, I64Load16UAccAddrToAcc: u16 as i64;
-                I64Load32S => I64Load32SToAcc, I64Load32SAccAddr, I64Load32SAccAddrToAcc: i32 as i64;
-                I64Load32U => I64Load32UToAcc, I64Load32UAccAddr, I64Load32UAccAddrToAcc: u32 as i64;
+                I32Load => I32LoadToAcc, I32LoadAccAddr, I32LoadAccAddrToAcc, I32LoadAddImm, I32LoadAddImmToAcc, I32LoadAt, I32LoadAtToAcc: i32 as i32;
+                I64Load => I64LoadToAcc, I64LoadAccAddr, I64LoadAccAddrToAcc, I64LoadAddImm, I64LoadAddImmToAcc, I64LoadAt, I64LoadAtToAcc: i64 as i64;
+                F32Load => F32LoadToAcc, F32LoadAccAddr, F32LoadAccAddrToAcc, F32LoadAddImm, F32LoadAddImmToAcc, F32LoadAt, F32LoadAtToAcc: u32 as u32;
+                F64Load => F64LoadToAcc, F64LoadAccAddr, F64LoadAccAddrToAcc, F64LoadAddImm, F64LoadAddImmToAcc, F64LoadAt, F64LoadAtToAcc: u64 as u64;
+                I32Load8S => I32Load8SToAcc, I32Load8SAccAddr, I32Load8SAccAddrToAcc, I32Load8SAddImm, I32Load8SAddImmToAcc, I32Load8SAt, I32Load8SAtToAcc: i8 as i32;
+                I32Load8U => I32Load8UToAcc, I32Load8UAccAddr, I32Load8UAccAddrToAcc, I32Load8UAddImm, I32Load8UAddImmToAcc, I32Load8UAt, I32Load8UAtToAcc: u8 as i32;
+                I32Load16S => I32Load16SToAcc, I32Load16SAccAddr, I32Load16SAccAddrToAcc, I32Load16SAddImm, I32Load16SAddImmToAcc, I32Load16SAt, I32Load16SAtToAcc: i16 as i32;
+                I32Load16U => I32Load16UToAcc, I32Load16UAccAddr, I32Load16UAccAddrToAcc, I32Load16UAddImm, I32Load16UAddImmToAcc, I32Load16UAt, I32Load16UAtToAcc: u16 as i32;
+                I64Load8S => I64Load8SToAcc, I64Load8SAccAddr, I64Load8SAccAddrToAcc, I64Load8SAddImm, I64Load8SAddImmToAcc, I64Load8SAt, I64Load8SAtToAcc: i8 as i64;
+                I64Load8U => I64Load8UToAcc, I64Load8UAccAddr, I64Load8UAccAddrToAcc, I64Load8UAddImm, I64Load8UAddImmToAcc, I64Load8UAt, I64Load8UAtToAcc: u8 as i64;
+                I64Load16S => I64Load16SToAcc, I64Load16SAccAddr, I64Load16SAccAddrToAcc, I64Load16SAddImm, I64Load16SAddImmToAcc, I64Load16SAt, I64Load16SAtToAcc: i16 as i64;
+                I64Load16U => I64Load16UToAcc, I64Load16UAccAddr, I64Load16UAccAddrToAcc, I64Load16UAddImm, I64Load16UAddImmToAcc, I64Load16UAt, I64Load16UAtToAcc: u16 as i64;
+                I64Load32S => I64Load32SToAcc, I64Load32SAccAddr, I64Load32SAccAddrToAcc, I64Load32SAddImm, I64Load32SAddImmToAcc, I64Load32SAt, I64Load32SAtToAcc: i32 as i64;
+                I64Load32U => I64Load32UToAcc, I64Load32UAccAddr, I64Load32UAccAddrToAcc, I64Load32UAddImm, I64Load32UAddImmToAcc, I64Load32UAt, I64Load32UAtToAcc: u32 as i64;
             }
-            // `Name / NameImm => AccValue: C as T`: take the cell (or the `i32` immediate, or
-            // the accumulator) as `C`, narrow it to `T`, write it little-endian.
+            // `Name / NameImm => AccValue, At, AtAccValue: C as T`: take the cell (or the `i32`
+            // immediate, or the accumulator) as `C`, narrow it to `T`, write it little-endian;
+            // `At` writes at an address known at translation time.
             store {
-                I32Store / I32StoreImm => I32StoreAccValue: i32 as i32;
-                I64Store / I64StoreImm => I64StoreAccValue: i64 as i64;
-                F32Store / F32StoreImm => F32StoreAccValue: u32 as u32;
-                F64Store / F64StoreImm => F64StoreAccValue: u64 as u64;
-                I32Store8 / I32Store8Imm => I32Store8AccValue: i32 as u8;
-                I32Store16 / I32Store16Imm => I32Store16AccValue: i32 as u16;
-                I64Store8 / I64Store8Imm => I64Store8AccValue: i64 as u8;
-                I64Store16 / I64Store16Imm => I64Store16AccValue: i64 as u16;
-                I64Store32 / I64Store32Imm => I64Store32AccValue: i64 as u32;
+                I32Store / I32StoreImm => I32StoreAccValue, I32StoreAt, I32StoreAtAccValue: i32 as i32;
+                I64Store / I64StoreImm => I64StoreAccValue, I64StoreAt, I64StoreAtAccValue: i64 as i64;
+                F32Store / F32StoreImm => F32StoreAccValue, F32StoreAt, F32StoreAtAccValue: u32 as u32;
+                F64Store / F64StoreImm => F64StoreAccValue, F64StoreAt, F64StoreAtAccValue: u64 as u64;
+                I32Store8 / I32Store8Imm => I32Store8AccValue, I32Store8At, I32Store8AtAccValue: i32 as u8;
+                I32Store16 / I32Store16Imm => I32Store16AccValue, I32Store16At, I32Store16AtAccValue: i32 as u16;
+                I64Store8 / I64Store8Imm => I64Store8AccValue, I64Store8At, I64Store8AtAccValue: i64 as u8;
+                I64Store16 / I64Store16Imm => I64Store16AccValue, I64Store16At, I64Store16AtAccValue: i64 as u16;
+                I64Store32 / I64Store32Imm => I64Store32AccValue, I64Store32At, I64Store32AtAccValue: i64 as u32;
             }
             // `BrIfName / BrIfNameImm = Compare / CompareImm, not BrIfNegated / BrIfNegatedImm`:
             // `br_if` fused with an integer comparison (the negation serves `if`, which

@@ -350,13 +350,20 @@ fn verify(code: &[Instr], br_tables: &[u32], frame_size: u32) -> Result<(), Erro
     }
 }
 
+/// The effective address of an access at constant address `cell` (an i32)
+/// with `offset`, when it fits in 32 bits (when it does not, the access
+/// traps on any memory and keeps its plain form).
+fn constant_address(cell: u64, offset: u32) -> Option<u32> {
+    (cell as u32).checked_add(offset)
+}
+
 /// The generated rows: numeric operators, loads and stores.
 macro_rules! define_generated_translation {
     (
         binary { $( $bname:ident $(/ $bimm:ident)?: fn($a:ident: $at:ty, $b:ident: $bt:ty) -> $br:ty $bbody:block )* }
         unary { $( $uname:ident: fn($x:ident: $xt:ty) -> $ur:ty $ubody:block )* }
-        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident: $lmem:ty as $lval:ty; )* }
-        store { $( $sname:ident / $simm:ident => $saccvalue:ident: $sval:ty as $smem:ty; )* }
+        load { $( $lname:ident => $ltoacc:ident, $laccaddr:ident, $laccaddrtoacc:ident, $laddimm:ident, $laddimmtoacc:ident, $lat:ident, $lattoacc:ident: $lmem:ty as $lval:ty; )* }
+        store { $( $sname:ident / $simm:ident => $saccvalue:ident, $sat:ident, $sataccvalue:ident: $sval:ty as $smem:ty; )* }
         $($rest:tt)*
     ) => {
         impl Translator<'_> {
@@ -377,7 +384,14 @@ macro_rules! define_generated_translation {
                     $( Operator::$uname => self.unary(|dst, src| Instr::$uname { dst, src })?, )*
                     $( Operator::$lname { memarg } => {
                         let offset = self.mem_offset(memarg)?;
-                        self.unary(|dst, addr| Instr::$lname { dst, addr, offset })?;
+                        if let Some(addr) = self.top_const().and_then(|cell| constant_address(cell, offset)) {
+                            self.pop()?;
+                            let dst = self.canonical(self.stack.len());
+                            self.emit(Instr::$lat { dst, addr });
+                            self.push(Operand::Temp);
+                        } else {
+                            self.unary(|dst, addr| Instr::$lname { dst, addr, offset })?;
+                        }
                         self.select_memory(memarg.memory);
                     } )*
                     $( Operator::$sname { memarg } => {
@@ -393,6 +407,15 @@ macro_rules! define_generated_translation {
                         let value = self.pop()?;
                         let addr = self.pop()?;
                         let pos = self.stack.len();
+                        if let Operand::Const(cell) = addr
+                            && let Some(addr) = constant_address(cell, offset)
+                        {
+                            let temps = [None, self.temp_slot(pos + 1, value)];
+                            let value = self.use_operand(pos + 1, value);
+                            self.emit_consuming(Instr::$sat { value, addr }, temps);
+                            self.select_memory(memarg.memory);
+                            return Ok(true);
+                        }
                         let temps = [self.temp_slot(pos, addr), self.temp_slot(pos + 1, value)];
                         let addr = self.use_operand(pos, addr);
                         let value = self.use_operand(pos + 1, value);
@@ -557,7 +580,8 @@ impl Translator<'_> {
 
     /// Emits `instr`, which consumes the temporaries `temps`. When the last
     /// instruction computed one of them and no jump lands between the two,
-    /// that value goes through the accumulator instead of its slot.
+    /// that value goes through the accumulator instead of its slot, or both
+    /// become one instruction (`Instr::fuse_through_acc`).
     fn emit_consuming(&mut self, instr: Instr, temps: [Option<Slot>; 2]) -> usize {
         if self.code.len() > self.label_pos
             && let Some((produced, producer)) = self.code.last().and_then(Instr::with_result_in_acc)
@@ -565,6 +589,10 @@ impl Translator<'_> {
             && let Some(consumer) = instr.reading_acc(produced)
         {
             let last = self.code.len() - 1;
+            if let Some(fused) = producer.fuse_through_acc(&consumer) {
+                self.code[last] = fused;
+                return last;
+            }
             self.code[last] = producer;
             return self.emit(consumer);
         }
