@@ -76,6 +76,7 @@ impl OperandKind for Target {
 }
 
 impl OperandKind for u8 {}
+impl OperandKind for u16 {}
 impl OperandKind for u32 {}
 impl OperandKind for i32 {}
 impl OperandKind for u64 {}
@@ -229,6 +230,11 @@ macro_rules! define_instr {
             /// `dst0 = src0; dst1 = src1`, in that order: two adjacent `Copy`s
             /// (see [`Instr::fuse_moves`]).
             Copy2 { dst0: NarrowSlot, src0: NarrowSlot, dst1: NarrowSlot, src1: NarrowSlot }
+            /// Two `I32Load`s in a row, in order (the second may read the first's
+            /// `dst`), as struct fields are read (see [`Instr::fuse_accesses`]).
+            I32LoadPair { dst0: NarrowSlot, addr0: NarrowSlot, offset0: u16, dst1: NarrowSlot, addr1: NarrowSlot, offset1: u16 }
+            /// Two `I32Store`s in a row, in order.
+            I32StorePair { addr0: NarrowSlot, value0: NarrowSlot, offset0: u16, addr1: NarrowSlot, value1: NarrowSlot, offset1: u16 }
             /// `Copy` then `Const32`.
             CopyConst32 { dst0: NarrowSlot, src0: NarrowSlot, dst1: NarrowSlot, value1: u32 }
             /// `Const32` then `Copy`.
@@ -510,6 +516,70 @@ macro_rules! define_instr {
 }
 
 for_each_numeric_op!(define_instr);
+
+/// The operands of a plain `I32Load` or `I32Store` of memory 0 whose slots and
+/// offset fit 16 bits: what [`Instr::fuse_accesses`] combines.
+fn narrow_access(slot0: Slot, slot1: Slot, offset: u32) -> Option<(NarrowSlot, NarrowSlot, u16)> {
+    Some((
+        NarrowSlot::new(slot0)?,
+        NarrowSlot::new(slot1)?,
+        u16::try_from(offset).ok()?,
+    ))
+}
+
+impl Instr {
+    /// `self; next` in one instruction when both are `I32Load`s or both
+    /// `I32Store`s with slots and offsets below 2^16: in compiled code, the
+    /// fields of a struct are read and written a few in a row. The caller
+    /// checks that `self` does not follow an `InMemory` (these are of memory 0).
+    pub(crate) fn fuse_accesses(&self, next: &Instr) -> Option<Instr> {
+        Some(match (*self, *next) {
+            (
+                Instr::I32Load { dst, addr, offset },
+                Instr::I32Load {
+                    dst: dst1,
+                    addr: addr1,
+                    offset: offset1,
+                },
+            ) => {
+                let (dst0, addr0, offset0) = narrow_access(dst, addr, offset)?;
+                let (dst1, addr1, offset1) = narrow_access(dst1, addr1, offset1)?;
+                Instr::I32LoadPair {
+                    dst0,
+                    addr0,
+                    offset0,
+                    dst1,
+                    addr1,
+                    offset1,
+                }
+            }
+            (
+                Instr::I32Store {
+                    addr,
+                    value,
+                    offset,
+                },
+                Instr::I32Store {
+                    addr: addr1,
+                    value: value1,
+                    offset: offset1,
+                },
+            ) => {
+                let (addr0, value0, offset0) = narrow_access(addr, value, offset)?;
+                let (addr1, value1, offset1) = narrow_access(addr1, value1, offset1)?;
+                Instr::I32StorePair {
+                    addr0,
+                    value0,
+                    offset0,
+                    addr1,
+                    value1,
+                    offset1,
+                }
+            }
+            _ => return None,
+        })
+    }
+}
 
 /// A move: what [`Instr::fuse_moves`] combines.
 enum Move {

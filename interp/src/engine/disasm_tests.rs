@@ -399,3 +399,39 @@ params=1 locals=1 frame=4
 ";
     assert_eq!(got, expected);
 }
+
+/// Adjacent `i32` loads (struct fields) and adjacent `i32` stores are one
+/// instruction each, in order; not across a branch target, nor an access of
+/// another memory, nor offsets beyond 16 bits.
+#[test]
+fn adjacent_i32_accesses_fuse() {
+    let got = disassemble(
+        r#"(module
+            (memory 1)
+            (memory $other 1)
+            (func (param $p i32) (param $q i32) (result i32) (local $a i32) (local $b i32)
+                (local.set $a (i32.load offset=4 (local.get $p)))
+                (local.set $b (i32.load offset=8 (local.get $a)))
+                (i32.store (local.get $q) (local.get $a))
+                (i32.store offset=4 (local.get $q) (local.get $b))
+                (local.set $a (i32.load $other (local.get $p)))
+                (local.set $b (i32.load (local.get $p)))
+                (local.set $a (i32.load offset=65536 (local.get $p)))
+                (local.set $b (i32.load (local.get $p)))
+                (i32.add (local.get $a) (local.get $b))))"#,
+        0,
+    );
+    let expected = "\
+params=2 locals=4 frame=6
+   0: I32LoadPair dst0=s2 addr0=s0 offset0=4 dst1=s3 addr1=s2 offset1=8
+   1: I32StorePair addr0=s1 value0=s2 offset0=0 addr1=s1 value1=s3 offset1=4
+   2: InMemory memory=1
+   3: I32Load dst=s2 addr=s0 offset=0
+   4: I32Load dst=s3 addr=s0 offset=0
+   5: I32Load dst=s2 addr=s0 offset=65536
+   6: I32Load dst=s3 addr=s0 offset=0
+   7: I32Add dst=s0 lhs=s2 rhs=s3
+   8: Return
+";
+    assert_eq!(got, expected);
+}

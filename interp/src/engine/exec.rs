@@ -1478,6 +1478,8 @@ macro_rules! define_handlers {
                 Instr::TableInit { .. } => c::table_init,
                 Instr::ElemDrop { .. } => c::elem_drop,
                 Instr::RefFunc { .. } => c::ref_func,
+                Instr::I32LoadPair { .. } => c::i32_load_pair,
+                Instr::I32StorePair { .. } => c::i32_store_pair,
                 Instr::Copy2 { .. } => c::copy2,
                 Instr::CopyConst32 { .. } => c::copy_const32,
                 Instr::Const32Copy { .. } => c::const32_copy,
@@ -1562,6 +1564,26 @@ mod control {
     fn const32(ip, fp, m, mem, mem_len, acc) {
         operands!(ip, Const32 { dst, value });
         set!(fp, dst, value as u64);
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_load_pair(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32LoadPair { dst0, addr0, offset0, dst1, addr1, offset1 });
+        let view = MemoryView { ptr: mem, len: mem_len };
+        let first = trap_on_err!(view.load(get!(fp, addr0), offset0.into()), ip, fp, m);
+        set!(fp, dst0, i32::from_le_bytes(first).into_cell());
+        let second = trap_on_err!(view.load(get!(fp, addr1), offset1.into()), ip, fp, m);
+        set!(fp, dst1, i32::from_le_bytes(second).into_cell());
+        advance!(ip, fp, m, mem, mem_len, acc)
+    }
+
+    fn i32_store_pair(ip, fp, m, mem, mem_len, acc) {
+        operands!(ip, I32StorePair { addr0, value0, offset0, addr1, value1, offset1 });
+        let view = MemoryView { ptr: mem, len: mem_len };
+        let first = i32::from_cell(get!(fp, value0)).to_le_bytes();
+        trap_on_err!(view.store(get!(fp, addr0), offset0.into(), first), ip, fp, m);
+        let second = i32::from_cell(get!(fp, value1)).to_le_bytes();
+        trap_on_err!(view.store(get!(fp, addr1), offset1.into(), second), ip, fp, m);
         advance!(ip, fp, m, mem, mem_len, acc)
     }
 

@@ -73,7 +73,10 @@
 //!   come in runs; after translation each two adjacent ones on whose second
 //!   no branch lands become one op (`Copy2`, `Const32Copy`...; slots below
 //!   2^16), and the targets are renumbered; a move just before a
-//!   `CallInternal` (mostly its last argument) is one op with the call.
+//!   `CallInternal` (mostly its last argument) is one op with the call. The
+//!   same pass pairs adjacent `i32.load`s (the fields of a struct read in a
+//!   row) and adjacent `i32.store`s of memory 0 (`I32LoadPair`,
+//!   `I32StorePair`; slots and offsets below 2^16).
 //! - **Checked once, then trusted**: after translating a body, `verify` checks
 //!   that every slot lies in the frame and every branch in the code; that is
 //!   what lets the executor read slots and fetch instructions without bounds

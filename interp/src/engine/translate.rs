@@ -195,7 +195,7 @@ pub(crate) fn translate(module: &ModuleInner, func_idx: u32) -> Result<CompiledF
     let frame_size =
         u32::try_from(frame_size).map_err(|_| invalid(end, "function frame too large"))?;
     thread_jumps_to_returns(&mut t.code);
-    fuse_moves(&mut t.code, &mut t.br_tables);
+    fuse_pairs(&mut t.code, &mut t.br_tables);
     verify(&t.code, &t.br_tables, frame_size)?;
     Ok(CompiledFunc {
         ops: t.code.into_iter().map(Op::new).collect(),
@@ -223,11 +223,12 @@ fn thread_jumps_to_returns(code: &mut [Instr]) {
     }
 }
 
-/// Fuses each pair of adjacent moves on whose second no branch lands into
-/// one instruction ([`Instr::fuse_moves`]), renumbering every target. It runs
+/// Fuses each pair of adjacent moves, or of adjacent `i32` loads or stores,
+/// on whose second no branch lands into one instruction ([`Instr::fuse_moves`],
+/// [`Instr::fuse_accesses`]), renumbering every target. It runs
 /// after translation so that the peepholes of emission time, which look at
 /// the last instruction, only ever see single moves.
-fn fuse_moves(code: &mut Vec<Instr>, br_tables: &mut [u32]) {
+fn fuse_pairs(code: &mut Vec<Instr>, br_tables: &mut [u32]) {
     let mut landed = vec![false; code.len()];
     let mut mark = |target: u32| {
         if let Some(l) = landed.get_mut(target as usize) {
@@ -244,10 +245,14 @@ fn fuse_moves(code: &mut Vec<Instr>, br_tables: &mut [u32]) {
     let mut at = 0;
     while at < code.len() {
         renumbered.push(fused.len() as u32);
+        let after_in_memory = at > 0 && matches!(code[at - 1], Instr::InMemory { .. });
         let pair = code
             .get(at + 1)
             .filter(|_| !landed[at + 1])
-            .and_then(|next| code[at].fuse_moves(next));
+            .and_then(|next| {
+                let accesses = || code[at].fuse_accesses(next).filter(|_| !after_in_memory);
+                code[at].fuse_moves(next).or_else(accesses)
+            });
         if let Some(pair) = pair {
             renumbered.push(fused.len() as u32);
             fused.push(pair);
